@@ -1,0 +1,282 @@
+//! The contract for ndarray's dense matrices (owned arrays and views) with `Array1`
+//! as the sample vector.
+//!
+//! Row-major (standard layout) matrices take a fused single-pass path over contiguous
+//! rows, in parallel over cache-sized row ranges; other layouts fall back to ndarray's
+//! own products on row ranges.
+
+use crate::kernels::{axpy, dot, fold_row_ranges};
+use crate::{
+    ArrayError, DataMatrix, ElementCheck, Float, GlmFamily, GlmLossGrad, Linear,
+    PairReduction, Reduction, SampleVector, UnaryOp,
+};
+use ndarray::{s, Array1, Array2, ArrayBase, ArrayView1, Axis, Data, Ix2, Zip};
+use rayon::prelude::*;
+
+impl<F: Float> SampleVector<F> for Array1<F> {
+    fn len(&self) -> usize {
+        Array1::len(self)
+    }
+
+    fn to_host(&self) -> Array1<F> {
+        self.clone()
+    }
+
+    fn all(&self, check: ElementCheck) -> bool {
+        self.iter().all(|&v| check.holds(v))
+    }
+
+    fn map(&self, op: UnaryOp) -> Self {
+        self.mapv(|v| op.apply(v))
+    }
+
+    fn reduce(&self, op: Reduction) -> f64 {
+        self.iter().map(|&v| op.term(v)).sum()
+    }
+
+    fn reduce_pair(&self, other: &Self, op: PairReduction) -> f64 {
+        assert_eq!(Array1::len(self), Array1::len(other), "reduce_pair lengths");
+        self.iter().zip(other).map(|(&a, &b)| op.term(a, b)).sum()
+    }
+}
+
+/// Accumulator of one task's share of a fused GLM pass.
+struct GlmAcc<F> {
+    loss: f64,
+    grad: Vec<F>,
+    grad_intercept: f64,
+}
+
+impl<F: Float> GlmAcc<F> {
+    fn new(p: usize) -> Self {
+        GlmAcc {
+            loss: 0.0,
+            grad: vec![F::zero(); p],
+            grad_intercept: 0.0,
+        }
+    }
+
+    fn merge(mut self, other: Self) -> Self {
+        self.loss += other.loss;
+        self.grad_intercept += other.grad_intercept;
+        axpy(F::one(), &other.grad, &mut self.grad);
+        self
+    }
+}
+
+fn coef_as<F: Float>(lin: &Linear<'_>) -> Vec<F> {
+    lin.coef.iter().map(|&c| F::of(c)).collect()
+}
+
+fn to_f64_vec<F: Float>(v: impl IntoIterator<Item = F>) -> Array1<f64> {
+    v.into_iter().map(F::as_f64).collect()
+}
+
+fn elem_bytes<F>() -> usize {
+    std::mem::size_of::<F>()
+}
+
+impl<F, S> DataMatrix<F> for ArrayBase<S, Ix2>
+where
+    F: Float,
+    S: Data<Elem = F> + Sync,
+{
+    type Vector = Array1<F>;
+    type Block = Self;
+
+    fn n_rows(&self) -> usize {
+        self.nrows()
+    }
+
+    fn n_cols(&self) -> usize {
+        self.ncols()
+    }
+
+    fn describe(&self) -> String {
+        format!("dense {} {}x{}", F::NAME, self.nrows(), self.ncols())
+    }
+
+    fn vector_from_host(&self, v: ArrayView1<F>) -> Result<Array1<F>, ArrayError> {
+        if v.len() != self.nrows() {
+            return Err(ArrayError::LengthMismatch {
+                expected: self.nrows(),
+                found: v.len(),
+            });
+        }
+        Ok(v.to_owned())
+    }
+
+    fn all_finite(&self) -> bool {
+        self.iter().all(|v| v.is_finite())
+    }
+
+    fn linear_predictor(&self, lin: Linear<'_>) -> Array1<F> {
+        let coef: Array1<F> = coef_as::<F>(&lin).into();
+        let b0 = F::of(lin.intercept);
+        let mut eta = Array1::from_elem(self.nrows(), b0);
+        let x = self.view();
+        let work = |out: &mut [F], first_row: usize| {
+            let rows = x.slice(s![first_row..first_row + out.len(), ..]);
+            for (e, row) in out.iter_mut().zip(rows.rows()) {
+                *e = *e + row_dot(row, coef.view());
+            }
+        };
+        let out = eta.as_slice_mut().expect("fresh array is contiguous");
+        if self.len() < crate::kernels::PARALLEL_MIN_ELEMENTS {
+            work(out, 0);
+        } else {
+            let chunk = crate::kernels::rows_per_chunk(self.ncols(), elem_bytes::<F>());
+            out.par_chunks_mut(chunk)
+                .enumerate()
+                .for_each(|(c, part)| work(part, c * chunk));
+        }
+        eta
+    }
+
+    fn t_matvec(&self, r: &Array1<F>) -> Array1<f64> {
+        let p = self.ncols();
+        let x = self.view();
+        let acc = fold_row_ranges(
+            self.nrows(),
+            p,
+            elem_bytes::<F>(),
+            || vec![F::zero(); p],
+            |mut acc, range| {
+                let rows = x.slice(s![range.clone(), ..]);
+                for (row, &ri) in rows.rows().into_iter().zip(r.slice(s![range]).iter()) {
+                    row_axpy(ri, row, &mut acc);
+                }
+                acc
+            },
+            |mut a, b| {
+                axpy(F::one(), &b, &mut a);
+                a
+            },
+        );
+        to_f64_vec(acc)
+    }
+
+    fn weighted_gram(&self, w: &Array1<F>) -> Array2<f64> {
+        let p = self.ncols();
+        let x = self.view();
+        let acc = fold_row_ranges(
+            self.nrows(),
+            p,
+            elem_bytes::<F>(),
+            || Array2::<F>::zeros((p, p)),
+            |mut acc, range| {
+                let rows = x.slice(s![range.clone(), ..]);
+                let wr = w.slice(s![range]);
+                // One GEMM per row range: X_r^T (diag(w_r) X_r).
+                let scaled = &rows * &wr.insert_axis(Axis(1));
+                acc = acc + rows.t().dot(&scaled);
+                acc
+            },
+            |a, b| a + b,
+        );
+        acc.mapv(F::as_f64)
+    }
+
+    fn glm_weights(&self, family: GlmFamily, eta: &Array1<F>) -> Array1<F> {
+        eta.mapv(|e| family.hessian_weight(e))
+    }
+
+    fn glm_residuals(&self, family: GlmFamily, y: &Array1<F>, eta: &Array1<F>) -> Array1<F> {
+        Zip::from(y)
+            .and(eta)
+            .map_collect(|&yi, &ei| family.terms(yi, ei).residual)
+    }
+
+    fn blocks(&self) -> Vec<&Self> {
+        vec![self]
+    }
+
+    fn vector_blocks<'v>(&self, v: &'v Array1<F>) -> Vec<&'v Array1<F>> {
+        vec![v]
+    }
+
+    fn glm_loss_grad(&self, family: GlmFamily, y: &Array1<F>, lin: Linear<'_>) -> GlmLossGrad {
+        let p = self.ncols();
+        let coef = coef_as::<F>(&lin);
+        let b0 = F::of(lin.intercept);
+        let x = self.view();
+        let acc = fold_row_ranges(
+            self.nrows(),
+            p,
+            elem_bytes::<F>(),
+            || GlmAcc::<F>::new(p),
+            |mut acc, range| {
+                // One read of each row: eta, loss and residual, then X^T r while the
+                // row is still in L1.
+                let rows = x.slice(s![range.clone(), ..]);
+                for (row, &yi) in rows.rows().into_iter().zip(y.slice(s![range]).iter()) {
+                    let eta = b0 + row_dot_slice(row, &coef);
+                    let t = family.terms(yi, eta);
+                    acc.loss += t.loss.as_f64();
+                    acc.grad_intercept += t.residual.as_f64();
+                    row_axpy(t.residual, row, &mut acc.grad);
+                }
+                acc
+            },
+            GlmAcc::merge,
+        );
+        GlmLossGrad {
+            loss: acc.loss,
+            grad: to_f64_vec(acc.grad),
+            grad_intercept: acc.grad_intercept,
+        }
+    }
+
+    fn glm_loss(&self, family: GlmFamily, y: &Array1<F>, lin: Linear<'_>) -> f64 {
+        let coef = coef_as::<F>(&lin);
+        let b0 = F::of(lin.intercept);
+        let x = self.view();
+        fold_row_ranges(
+            self.nrows(),
+            self.ncols(),
+            elem_bytes::<F>(),
+            || 0.0,
+            |acc, range| {
+                let rows = x.slice(s![range.clone(), ..]);
+                let part: f64 = rows
+                    .rows()
+                    .into_iter()
+                    .zip(y.slice(s![range]).iter())
+                    .map(|(row, &yi)| family.loss(yi, b0 + row_dot_slice(row, &coef)).as_f64())
+                    .sum();
+                acc + part
+            },
+            |a, b| a + b,
+        )
+    }
+}
+
+/// `row . coef` for a row that may or may not be contiguous.
+#[inline(always)]
+fn row_dot<F: Float>(row: ArrayView1<F>, coef: ArrayView1<F>) -> F {
+    match (row.as_slice(), coef.as_slice()) {
+        (Some(r), Some(c)) => dot(r, c),
+        _ => row.dot(&coef),
+    }
+}
+
+#[inline(always)]
+fn row_dot_slice<F: Float>(row: ArrayView1<F>, coef: &[F]) -> F {
+    match row.as_slice() {
+        Some(r) => dot(r, coef),
+        None => row.iter().zip(coef).fold(F::zero(), |a, (&x, &c)| a + x * c),
+    }
+}
+
+/// `acc += alpha * row` for a row that may or may not be contiguous.
+#[inline(always)]
+fn row_axpy<F: Float>(alpha: F, row: ArrayView1<F>, acc: &mut [F]) {
+    match row.as_slice() {
+        Some(r) => axpy(alpha, r, acc),
+        None => {
+            for (a, &x) in acc.iter_mut().zip(row.iter()) {
+                *a = *a + alpha * x;
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! Data sets for duckml: seeded synthetic generators ([`make_regression`],
+//! [`make_classification`], [`make_poisson`], [`make_blobs`]), CSV and NPY
+//! loaders and writers ([`read_csv`], [`read_npy_matrix`], ...), and small real
+//! data sets bundled with the crate ([`diabetes`], [`breast_cancer`],
+//! [`randhie`]).
+//!
+//! All data is `f64`; matrices are returned in standard (row-major) layout;
+//! every loader rejects NaN and infinite values and reports bad input as a
+//! [`DatasetError`] rather than panicking.
+//!
+//! ```
+//! use duckml_datasets::{make_classification, read_csv_str, CsvOptions, TargetColumn};
+//!
+//! let data = make_classification(1_000, 5, 0)?;
+//! assert_eq!(data.x.dim(), (1_000, 5));
+//!
+//! let table = read_csv_str("a,b,y\n1,2,0\n3,4,1\n", "inline", &CsvOptions::with_target(TargetColumn::Last))?;
+//! assert_eq!(table.feature_names, ["a", "b"]);
+//! # Ok::<(), duckml_datasets::DatasetError>(())
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod bundled;
+pub mod csv_io;
+pub mod error;
+pub mod generators;
+pub mod npy_io;
+
+pub use bundled::{breast_cancer, diabetes, randhie};
+pub use csv_io::{read_csv, read_csv_str, write_csv, CsvOptions, HeaderMode, Table, TargetColumn};
+pub use error::DatasetError;
+pub use generators::{
+    make_blobs, make_classification, make_poisson, make_regression, Blobs, Regression,
+    CLASSIFICATION_INTERCEPT, POISSON_INTERCEPT, REGRESSION_INTERCEPT,
+};
+pub use npy_io::{read_npy_matrix, read_npy_vector, write_npy_matrix, write_npy_vector};
+
+#[cfg(test)]
+pub(crate) mod test_util {
+    use std::path::PathBuf;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+    /// A fresh path in the temporary directory, unique to this process and call.
+    pub fn temp_path(tag: &str, ext: &str) -> PathBuf {
+        let k = COUNTER.fetch_add(1, Ordering::Relaxed);
+        std::env::temp_dir().join(format!(
+            "duckml_datasets_test_{}_{}_{k}.{ext}",
+            std::process::id(),
+            tag
+        ))
+    }
+
+    /// Removes the file when dropped.
+    pub struct TempFile(pub PathBuf);
+
+    impl TempFile {
+        pub fn new(tag: &str, ext: &str) -> Self {
+            TempFile(temp_path(tag, ext))
+        }
+    }
+
+    impl Drop for TempFile {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+}

@@ -1,0 +1,653 @@
+//! Reading and writing NumPy `.npy` files.
+//!
+//! Readers accept `float64` and `float32` arrays (either byte order, C or Fortran
+//! order) and always return `f64` data in standard (row-major) layout. The
+//! header is parsed and checked against the file size before any data is
+//! allocated, so a corrupt or truncated file is reported as an error rather
+//! than exhausting memory.
+
+use std::fs::File;
+use std::io::{BufReader, ErrorKind, Read};
+use std::path::Path;
+
+use ndarray::{Array1, Array2, ShapeBuilder};
+use ndarray_npy::WriteNpyError;
+
+use crate::error::{DatasetError, Result};
+
+const MAGIC: &[u8; 6] = b"\x93NUMPY";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Float {
+    F64,
+    F32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Endian {
+    Little,
+    Big,
+}
+
+#[derive(Debug)]
+struct Header {
+    float: Float,
+    endian: Endian,
+    fortran_order: bool,
+    shape: Vec<usize>,
+}
+
+fn npy_err(path: &str, message: impl Into<String>) -> DatasetError {
+    DatasetError::Npy {
+        path: path.to_string(),
+        message: message.into(),
+    }
+}
+
+/// Human name of a NumPy type descriptor such as `<i8`, for error messages.
+fn describe_dtype(descr: &str) -> String {
+    let body = descr.trim_start_matches(['<', '>', '=', '|']);
+    let mut chars = body.chars();
+    let kind = chars.next();
+    let size: Option<usize> = chars.as_str().parse().ok();
+    let name = match (kind, size) {
+        (Some('f'), Some(s)) => format!("float{}", 8 * s),
+        (Some('i'), Some(s)) => format!("int{}", 8 * s),
+        (Some('u'), Some(s)) => format!("uint{}", 8 * s),
+        (Some('c'), Some(s)) => format!("complex{}", 8 * s),
+        (Some('b'), _) => "bool".to_string(),
+        (Some('U'), _) => "unicode string".to_string(),
+        (Some('S'), _) | (Some('a'), _) => "byte string".to_string(),
+        (Some('O'), _) => "Python object".to_string(),
+        (Some('M'), _) => "datetime".to_string(),
+        (Some('m'), _) => "timedelta".to_string(),
+        _ => "unknown".to_string(),
+    };
+    format!("'{descr}' ({name})")
+}
+
+fn parse_descr(descr: &str, path: &str) -> Result<(Float, Endian)> {
+    let unsupported = || {
+        npy_err(
+            path,
+            format!(
+                "unsupported dtype {}: expected float64 or float32",
+                describe_dtype(descr)
+            ),
+        )
+    };
+    let (order, body) = match descr.chars().next() {
+        Some(c @ ('<' | '>' | '=' | '|')) => (c, &descr[1..]),
+        _ => ('=', descr),
+    };
+    let float = match body {
+        "f8" => Float::F64,
+        "f4" => Float::F32,
+        _ => return Err(unsupported()),
+    };
+    let endian = match order {
+        '<' => Endian::Little,
+        '>' => Endian::Big,
+        '=' if cfg!(target_endian = "big") => Endian::Big,
+        '=' => Endian::Little,
+        _ => return Err(unsupported()),
+    };
+    Ok((float, endian))
+}
+
+fn read_exact_or(reader: &mut impl Read, buf: &mut [u8], path: &str, what: &str) -> Result<()> {
+    reader.read_exact(buf).map_err(|e| {
+        if e.kind() == ErrorKind::UnexpectedEof {
+            npy_err(path, format!("file is truncated (ended inside the {what})"))
+        } else {
+            DatasetError::Io {
+                path: path.to_string(),
+                source: e,
+            }
+        }
+    })
+}
+
+/// Reads and validates the header; returns it with the number of bytes it occupied.
+fn read_header(reader: &mut impl Read, path: &str) -> Result<(Header, u64)> {
+    let mut magic = [0u8; 6];
+    read_exact_or(reader, &mut magic, path, "magic string")?;
+    if &magic != MAGIC {
+        return Err(npy_err(
+            path,
+            "not a .npy file (missing the \\x93NUMPY magic string)",
+        ));
+    }
+    let mut version = [0u8; 2];
+    read_exact_or(reader, &mut version, path, "format version")?;
+    let (header_len, prefix) = match version[0] {
+        1 => {
+            let mut b = [0u8; 2];
+            read_exact_or(reader, &mut b, path, "header length")?;
+            (u16::from_le_bytes(b) as usize, 10u64)
+        }
+        2 | 3 => {
+            let mut b = [0u8; 4];
+            read_exact_or(reader, &mut b, path, "header length")?;
+            (u32::from_le_bytes(b) as usize, 12u64)
+        }
+        v => {
+            return Err(npy_err(
+                path,
+                format!("unsupported .npy format version {v}.{}", version[1]),
+            ))
+        }
+    };
+    if header_len > 1 << 24 {
+        return Err(npy_err(
+            path,
+            format!("implausible header length {header_len}"),
+        ));
+    }
+    let mut raw = vec![0u8; header_len];
+    read_exact_or(reader, &mut raw, path, "header")?;
+    let text =
+        std::str::from_utf8(&raw).map_err(|_| npy_err(path, "header is not valid UTF-8 text"))?;
+    let value: py_literal::Value = text
+        .trim_end()
+        .parse()
+        .map_err(|e| npy_err(path, format!("cannot parse header {text:?}: {e}")))?;
+    let dict = value
+        .as_dict()
+        .ok_or_else(|| npy_err(path, format!("header is not a dictionary: {text:?}")))?;
+
+    let mut descr: Option<&py_literal::Value> = None;
+    let mut fortran: Option<bool> = None;
+    let mut shape: Option<Vec<usize>> = None;
+    for (k, v) in dict {
+        match k.as_string().map(String::as_str) {
+            Some("descr") => descr = Some(v),
+            Some("fortran_order") => {
+                fortran = Some(v.as_boolean().ok_or_else(|| {
+                    npy_err(path, format!("header 'fortran_order' is not a bool: {v}"))
+                })?)
+            }
+            Some("shape") => {
+                let dims = v
+                    .as_tuple()
+                    .and_then(|t| {
+                        t.iter()
+                            .map(|d| d.as_integer()?.to_string().parse::<usize>().ok())
+                            .collect::<Option<Vec<usize>>>()
+                    })
+                    .ok_or_else(|| {
+                        npy_err(path, format!("header 'shape' is not a tuple of sizes: {v}"))
+                    })?;
+                shape = Some(dims);
+            }
+            _ => {}
+        }
+    }
+    let descr = descr.ok_or_else(|| npy_err(path, "header has no 'descr' key"))?;
+    let (float, endian) = match descr.as_string() {
+        Some(s) => parse_descr(s, path)?,
+        None => {
+            return Err(npy_err(
+                path,
+                format!("unsupported structured dtype {descr}: expected float64 or float32"),
+            ))
+        }
+    };
+    let fortran_order =
+        fortran.ok_or_else(|| npy_err(path, "header has no 'fortran_order' key"))?;
+    let shape = shape.ok_or_else(|| npy_err(path, "header has no 'shape' key"))?;
+    Ok((
+        Header {
+            float,
+            endian,
+            fortran_order,
+            shape,
+        },
+        prefix + header_len as u64,
+    ))
+}
+
+fn shape_str(shape: &[usize]) -> String {
+    let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+    format!("({})", dims.join(", "))
+}
+
+/// Reads a float `.npy` file of the given dimensionality; returns the shape and
+/// the data in the file's element order.
+fn read_npy_f64(path: &Path, ndim: usize) -> Result<(Header, Vec<f64>, String)> {
+    let name = path.display().to_string();
+    let io_err = |source| DatasetError::Io {
+        path: name.clone(),
+        source,
+    };
+    let file = File::open(path).map_err(io_err)?;
+    let meta = file.metadata().map_err(io_err)?;
+    let mut reader = BufReader::with_capacity(1 << 16, file);
+    let (header, header_bytes) = read_header(&mut reader, &name)?;
+
+    if header.shape.len() != ndim {
+        let want = if ndim == 2 {
+            "a 2-D array (matrix)"
+        } else {
+            "a 1-D array (vector)"
+        };
+        return Err(npy_err(
+            &name,
+            format!(
+                "expected {want}, found a {}-D array of shape {}",
+                header.shape.len(),
+                shape_str(&header.shape)
+            ),
+        ));
+    }
+    let itemsize = match header.float {
+        Float::F64 => 8usize,
+        Float::F32 => 4,
+    };
+    let overflow = || {
+        npy_err(
+            &name,
+            format!("shape {} is too large", shape_str(&header.shape)),
+        )
+    };
+    let len = header
+        .shape
+        .iter()
+        .try_fold(1usize, |acc, &d| acc.checked_mul(d))
+        .ok_or_else(overflow)?;
+    let data_bytes = len.checked_mul(itemsize).ok_or_else(overflow)? as u64;
+
+    let size_known = meta.is_file();
+    if size_known {
+        let available = meta.len().saturating_sub(header_bytes);
+        if available < data_bytes {
+            return Err(npy_err(
+                &name,
+                format!(
+                    "file is truncated: shape {} needs {data_bytes} bytes of data but only {available} follow the header",
+                    shape_str(&header.shape)
+                ),
+            ));
+        }
+        if available > data_bytes {
+            return Err(npy_err(
+                &name,
+                format!(
+                    "file has {} unexpected bytes after the data",
+                    available - data_bytes
+                ),
+            ));
+        }
+    }
+    if len == 0 {
+        return Err(DatasetError::Empty { path: name });
+    }
+
+    let mut data: Vec<f64> = Vec::with_capacity(if size_known { len } else { len.min(1 << 20) });
+    let chunk_elems = (1usize << 16) / itemsize;
+    let mut buf = vec![0u8; chunk_elems * itemsize];
+    let mut remaining = len;
+    while remaining > 0 {
+        let take = remaining.min(chunk_elems);
+        let bytes = &mut buf[..take * itemsize];
+        read_exact_or(&mut reader, bytes, &name, "data")?;
+        match (header.float, header.endian) {
+            (Float::F64, Endian::Little) => data.extend(
+                bytes
+                    .chunks_exact(8)
+                    .map(|c| f64::from_le_bytes(c.try_into().unwrap_or([0; 8]))),
+            ),
+            (Float::F64, Endian::Big) => data.extend(
+                bytes
+                    .chunks_exact(8)
+                    .map(|c| f64::from_be_bytes(c.try_into().unwrap_or([0; 8]))),
+            ),
+            (Float::F32, Endian::Little) => data.extend(
+                bytes
+                    .chunks_exact(4)
+                    .map(|c| f64::from(f32::from_le_bytes(c.try_into().unwrap_or([0; 4])))),
+            ),
+            (Float::F32, Endian::Big) => data.extend(
+                bytes
+                    .chunks_exact(4)
+                    .map(|c| f64::from(f32::from_be_bytes(c.try_into().unwrap_or([0; 4])))),
+            ),
+        }
+        remaining -= take;
+    }
+    if !size_known {
+        let mut extra = [0u8; 1];
+        match reader.read(&mut extra) {
+            Ok(0) => {}
+            Ok(_) => return Err(npy_err(&name, "file has unexpected bytes after the data")),
+            Err(e) => return Err(io_err(e)),
+        }
+    }
+    Ok((header, data, name))
+}
+
+/// Reads a 2-D `float64` or `float32` `.npy` file as an `f64` matrix.
+///
+/// The result is always in standard (row-major) layout, whatever the file's order.
+///
+/// # Errors
+///
+/// * [`DatasetError::Io`] if the file cannot be opened or read;
+/// * [`DatasetError::Npy`] if it is not a valid `.npy` file, is truncated or has
+///   trailing bytes, has a dtype other than float64/float32, or is not 2-D;
+/// * [`DatasetError::Empty`] if the array has no elements;
+/// * [`DatasetError::NonFinite`] if it contains NaN or infinity (the index is
+///   the row-major element index).
+///
+/// # Example
+///
+/// ```
+/// use duckml_datasets::{read_npy_matrix, write_npy_matrix};
+/// use ndarray::array;
+///
+/// let path = std::env::temp_dir().join(format!("duckml_doc_npy_{}.npy", std::process::id()));
+/// let x = array![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]];
+/// write_npy_matrix(&path, &x)?;
+/// assert_eq!(read_npy_matrix(&path)?, x);
+/// # std::fs::remove_file(&path).ok();
+/// # Ok::<(), duckml_datasets::DatasetError>(())
+/// ```
+pub fn read_npy_matrix(path: impl AsRef<Path>) -> Result<Array2<f64>> {
+    let (header, data, name) = read_npy_f64(path.as_ref(), 2)?;
+    let (r, c) = (header.shape[0], header.shape[1]);
+    let shape_err = |e: ndarray::ShapeError| npy_err(&name, format!("internal shape error: {e}"));
+    let x = if header.fortran_order {
+        let f = Array2::from_shape_vec((r, c).f(), data).map_err(shape_err)?;
+        let mut x = Array2::<f64>::zeros((r, c));
+        x.assign(&f);
+        x
+    } else {
+        Array2::from_shape_vec((r, c), data).map_err(shape_err)?
+    };
+    if let Some(idx) = x.iter().position(|v| !v.is_finite()) {
+        return Err(DatasetError::NonFinite {
+            what: format!("'{name}' (row {}, column {})", idx / c, idx % c),
+            index: idx,
+        });
+    }
+    Ok(x)
+}
+
+/// Reads a 1-D `float64` or `float32` `.npy` file as an `f64` vector.
+///
+/// # Errors
+///
+/// As for [`read_npy_matrix`], with "1-D" in place of "2-D".
+///
+/// # Example
+///
+/// ```
+/// use duckml_datasets::{read_npy_vector, write_npy_vector};
+/// use ndarray::array;
+///
+/// let path = std::env::temp_dir().join(format!("duckml_doc_npy_vec_{}.npy", std::process::id()));
+/// let y = array![0.0, 1.0, 1.0];
+/// write_npy_vector(&path, &y)?;
+/// assert_eq!(read_npy_vector(&path)?, y);
+/// # std::fs::remove_file(&path).ok();
+/// # Ok::<(), duckml_datasets::DatasetError>(())
+/// ```
+pub fn read_npy_vector(path: impl AsRef<Path>) -> Result<Array1<f64>> {
+    let (_, data, name) = read_npy_f64(path.as_ref(), 1)?;
+    if let Some(idx) = data.iter().position(|v| !v.is_finite()) {
+        return Err(DatasetError::NonFinite {
+            what: format!("'{name}'"),
+            index: idx,
+        });
+    }
+    Ok(Array1::from_vec(data))
+}
+
+fn map_write_err(e: WriteNpyError, path: &str) -> DatasetError {
+    match e {
+        WriteNpyError::Io(source) => DatasetError::Io {
+            path: path.to_string(),
+            source,
+        },
+        other => npy_err(path, format!("cannot write .npy file: {other}")),
+    }
+}
+
+fn check_finite<'a>(values: impl Iterator<Item = &'a f64>, what: &str) -> Result<()> {
+    let mut values = values;
+    match values.position(|v| !v.is_finite()) {
+        Some(index) => Err(DatasetError::NonFinite {
+            what: what.to_string(),
+            index,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Writes an `f64` matrix as a little-endian `float64` `.npy` file.
+///
+/// # Errors
+///
+/// [`DatasetError::NonFinite`] if `x` contains NaN or infinity (the readers
+/// would reject the file); [`DatasetError::Io`] if the file cannot be written.
+///
+/// See [`read_npy_matrix`] for an example.
+pub fn write_npy_matrix(path: impl AsRef<Path>, x: &Array2<f64>) -> Result<()> {
+    let path = path.as_ref();
+    check_finite(x.iter(), "x")?;
+    ndarray_npy::write_npy(path, x).map_err(|e| map_write_err(e, &path.display().to_string()))
+}
+
+/// Writes an `f64` vector as a little-endian `float64` `.npy` file.
+///
+/// # Errors
+///
+/// As for [`write_npy_matrix`].
+///
+/// See [`read_npy_vector`] for an example.
+pub fn write_npy_vector(path: impl AsRef<Path>, y: &Array1<f64>) -> Result<()> {
+    let path = path.as_ref();
+    check_finite(y.iter(), "y")?;
+    ndarray_npy::write_npy(path, y).map_err(|e| map_write_err(e, &path.display().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::TempFile;
+    use ndarray::{array, Array3};
+
+    fn npy_message(e: &DatasetError) -> &str {
+        match e {
+            DatasetError::Npy { message, .. } => message,
+            other => panic!("expected an Npy error, got {other}"),
+        }
+    }
+
+    #[test]
+    fn round_trip_f64() {
+        let f = TempFile::new("rt_mat", "npy");
+        let x = array![[1.0, -2.5, 1e-300], [4.0, 5.0, 1.0 / 3.0]];
+        write_npy_matrix(&f.0, &x).unwrap();
+        let back = read_npy_matrix(&f.0).unwrap();
+        assert_eq!(back, x);
+        assert!(back.is_standard_layout());
+
+        let g = TempFile::new("rt_vec", "npy");
+        let y = array![0.0, 1.0, -7.25];
+        write_npy_vector(&g.0, &y).unwrap();
+        assert_eq!(read_npy_vector(&g.0).unwrap(), y);
+    }
+
+    #[test]
+    fn fortran_order_read_as_standard_layout() {
+        let f = TempFile::new("fortran", "npy");
+        let x = array![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]];
+        let xf = Array2::from_shape_vec((2, 3).f(), vec![1.0, 4.0, 2.0, 5.0, 3.0, 6.0]).unwrap();
+        assert_eq!(xf, x);
+        assert!(!xf.is_standard_layout());
+        ndarray_npy::write_npy(&f.0, &xf).unwrap();
+        let head = std::fs::read(&f.0).unwrap();
+        assert!(String::from_utf8_lossy(&head[..128]).contains("'fortran_order': True"));
+        let back = read_npy_matrix(&f.0).unwrap();
+        assert_eq!(back, x);
+        assert!(back.is_standard_layout());
+    }
+
+    #[test]
+    fn f32_file_converted() {
+        let f = TempFile::new("f32", "npy");
+        let x32 = array![[1.5f32, 2.25], [-3.0, 0.1]];
+        ndarray_npy::write_npy(&f.0, &x32).unwrap();
+        let x = read_npy_matrix(&f.0).unwrap();
+        assert_eq!(x, x32.mapv(f64::from));
+        assert_eq!(x[[1, 1]], f64::from(0.1f32));
+
+        let g = TempFile::new("f32v", "npy");
+        ndarray_npy::write_npy(&g.0, &array![1.0f32, 2.0]).unwrap();
+        assert_eq!(read_npy_vector(&g.0).unwrap(), array![1.0, 2.0]);
+    }
+
+    #[test]
+    fn big_endian_header_accepted() {
+        // Hand-built big-endian float64 vector [1.0, 2.0].
+        let f = TempFile::new("be", "npy");
+        let dict = "{'descr': '>f8', 'fortran_order': False, 'shape': (2,), }";
+        let mut header = dict.to_string();
+        let pad = (64 - (10 + header.len() + 1) % 64) % 64;
+        header.push_str(&" ".repeat(pad));
+        header.push('\n');
+        let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+        bytes.extend_from_slice(&(header.len() as u16).to_le_bytes());
+        bytes.extend_from_slice(header.as_bytes());
+        bytes.extend_from_slice(&1.0f64.to_be_bytes());
+        bytes.extend_from_slice(&2.0f64.to_be_bytes());
+        std::fs::write(&f.0, bytes).unwrap();
+        assert_eq!(read_npy_vector(&f.0).unwrap(), array![1.0, 2.0]);
+    }
+
+    #[test]
+    fn truncated_file() {
+        let f = TempFile::new("trunc", "npy");
+        let x = Array2::from_shape_fn((10, 4), |(i, j)| (i * 4 + j) as f64);
+        write_npy_matrix(&f.0, &x).unwrap();
+        let bytes = std::fs::read(&f.0).unwrap();
+
+        // Cut inside the data.
+        std::fs::write(&f.0, &bytes[..bytes.len() - 12]).unwrap();
+        let e = read_npy_matrix(&f.0).unwrap_err();
+        assert!(npy_message(&e).contains("truncated"), "{e}");
+
+        // Cut inside the header.
+        std::fs::write(&f.0, &bytes[..30]).unwrap();
+        let e = read_npy_matrix(&f.0).unwrap_err();
+        assert!(npy_message(&e).contains("truncated"), "{e}");
+
+        // Cut inside the magic string.
+        std::fs::write(&f.0, &bytes[..3]).unwrap();
+        let e = read_npy_matrix(&f.0).unwrap_err();
+        assert!(npy_message(&e).contains("truncated"), "{e}");
+
+        // Extra bytes after the data.
+        let mut longer = bytes.clone();
+        longer.extend_from_slice(&[0u8; 5]);
+        std::fs::write(&f.0, &longer).unwrap();
+        let e = read_npy_matrix(&f.0).unwrap_err();
+        assert!(npy_message(&e).contains("5 unexpected bytes"), "{e}");
+    }
+
+    #[test]
+    fn huge_shape_in_corrupt_header_does_not_allocate() {
+        let f = TempFile::new("huge", "npy");
+        let dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000000, 1000), }\n";
+        let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+        bytes.extend_from_slice(&(dict.len() as u16).to_le_bytes());
+        bytes.extend_from_slice(dict.as_bytes());
+        bytes.extend_from_slice(&[0u8; 64]);
+        std::fs::write(&f.0, bytes).unwrap();
+        let e = read_npy_matrix(&f.0).unwrap_err();
+        let msg = npy_message(&e);
+        assert!(
+            msg.contains("truncated") || msg.contains("too large"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn wrong_dtype() {
+        let f = TempFile::new("i64", "npy");
+        ndarray_npy::write_npy(&f.0, &array![[1i64, 2], [3, 4]]).unwrap();
+        let e = read_npy_matrix(&f.0).unwrap_err();
+        let msg = npy_message(&e);
+        assert!(msg.contains("int64") && msg.contains("float64"), "{msg}");
+        assert!(e.to_string().contains(&f.0.display().to_string()));
+
+        let g = TempFile::new("u8", "npy");
+        ndarray_npy::write_npy(&g.0, &array![1u8, 2]).unwrap();
+        let e = read_npy_vector(&g.0).unwrap_err();
+        assert!(npy_message(&e).contains("uint8"), "{e}");
+    }
+
+    #[test]
+    fn wrong_ndim() {
+        let f = TempFile::new("ndim3", "npy");
+        ndarray_npy::write_npy(&f.0, &Array3::<f64>::zeros((2, 3, 4))).unwrap();
+        let e = read_npy_matrix(&f.0).unwrap_err();
+        let msg = npy_message(&e);
+        assert!(msg.contains("2-D") && msg.contains("(2, 3, 4)"), "{msg}");
+
+        let g = TempFile::new("vec_as_mat", "npy");
+        write_npy_vector(&g.0, &array![1.0, 2.0]).unwrap();
+        let e = read_npy_matrix(&g.0).unwrap_err();
+        assert!(npy_message(&e).contains("found a 1-D array"), "{e}");
+
+        let h = TempFile::new("mat_as_vec", "npy");
+        write_npy_matrix(&h.0, &array![[1.0, 2.0]]).unwrap();
+        let e = read_npy_vector(&h.0).unwrap_err();
+        assert!(npy_message(&e).contains("1-D array (vector)"), "{e}");
+    }
+
+    #[test]
+    fn non_finite_rejected() {
+        let f = TempFile::new("nan", "npy");
+        ndarray_npy::write_npy(&f.0, &array![[1.0, 2.0], [f64::NAN, 4.0]]).unwrap();
+        match read_npy_matrix(&f.0).unwrap_err() {
+            DatasetError::NonFinite { what, index } => {
+                assert_eq!(index, 2);
+                assert!(what.contains("row 1, column 0"), "{what}");
+            }
+            other => panic!("unexpected {other}"),
+        }
+        let g = TempFile::new("inf32", "npy");
+        ndarray_npy::write_npy(&g.0, &array![1.0f32, f32::INFINITY]).unwrap();
+        assert!(matches!(
+            read_npy_vector(&g.0),
+            Err(DatasetError::NonFinite { index: 1, .. })
+        ));
+        assert!(matches!(
+            write_npy_vector(&g.0, &array![f64::NAN]),
+            Err(DatasetError::NonFinite { index: 0, .. })
+        ));
+    }
+
+    #[test]
+    fn not_npy_and_missing_and_empty() {
+        let f = TempFile::new("garbage", "npy");
+        std::fs::write(&f.0, b"hello, this is not an npy file at all").unwrap();
+        let e = read_npy_matrix(&f.0).unwrap_err();
+        assert!(npy_message(&e).contains("not a .npy file"), "{e}");
+
+        let missing = crate::test_util::temp_path("missing", "npy");
+        assert!(matches!(
+            read_npy_vector(&missing),
+            Err(DatasetError::Io { .. })
+        ));
+
+        let g = TempFile::new("empty", "npy");
+        write_npy_matrix(&g.0, &Array2::zeros((0, 3))).unwrap();
+        assert!(matches!(
+            read_npy_matrix(&g.0),
+            Err(DatasetError::Empty { .. })
+        ));
+    }
+}

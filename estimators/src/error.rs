@@ -1,0 +1,54 @@
+//! The estimators' error type.
+
+use duckml_arrays::ArrayError;
+use duckml_solvers::SolverError;
+use thiserror::Error;
+
+/// Why a fit, predict or score call was refused or failed.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum Error {
+    /// No samples or no features.
+    #[error("empty data: {0}")]
+    EmptyData(String),
+    /// `x` and `y` disagree on the number of samples.
+    #[error("x has {x_rows} rows but y has {y_len} elements")]
+    LengthMismatch {
+        /// Rows of `x`.
+        x_rows: usize,
+        /// Length of `y`.
+        y_len: usize,
+    },
+    /// NaN or infinite values in the input.
+    #[error("{0} contains NaN or infinite values")]
+    NonFinite(&'static str),
+    /// Targets outside the family's support (labels not in {0, 1}, negative counts).
+    #[error("invalid target values: {0}")]
+    InvalidTarget(String),
+    /// A hyper-parameter outside its range.
+    #[error("invalid parameter {name} = {value}: {reason}")]
+    InvalidParameter {
+        /// The parameter's name.
+        name: &'static str,
+        /// Its value, printed.
+        value: String,
+        /// The valid range.
+        reason: &'static str,
+    },
+    /// `predict` (or `score`) on data with another number of features than the fit.
+    #[error("model was fitted with {expected} features but x has {found}")]
+    FeatureMismatch {
+        /// Features at fit time.
+        expected: usize,
+        /// Features given.
+        found: usize,
+    },
+    /// The solver refused the problem.
+    #[error(transparent)]
+    Solver(#[from] SolverError),
+    /// An array backend refused an operation.
+    #[error(transparent)]
+    Array(#[from] ArrayError),
+}
+
+/// Result alias for the estimators.
+pub type Result<T> = std::result::Result<T, Error>;

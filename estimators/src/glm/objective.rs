@@ -1,0 +1,85 @@
+//! The GLM data term as a solver [`Objective`]: the bridge from model space to the
+//! array contract.
+
+use duckml_arrays::{DataMatrix, Float, GlmFamily, GlmLossGrad, Linear};
+use duckml_solvers::Objective;
+use ndarray::{s, Array1, Array2, ArrayView1};
+
+/// `f(w) = (1/n) sum_i h(y_i, x_i b + b0)` with `w = [b, b0]` (b0 only with an intercept).
+pub(crate) struct GlmObjective<'a, F: Float, X: DataMatrix<F>> {
+    x: &'a X,
+    y: &'a X::Vector,
+    blocks: Vec<(&'a X::Block, &'a <X::Block as DataMatrix<F>>::Vector)>,
+    family: GlmFamily,
+    fit_intercept: bool,
+    inv_n: f64,
+}
+
+impl<'a, F: Float, X: DataMatrix<F>> GlmObjective<'a, F, X> {
+    pub(crate) fn new(x: &'a X, y: &'a X::Vector, family: GlmFamily, fit_intercept: bool) -> Self {
+        let blocks = x.blocks().into_iter().zip(x.vector_blocks(y)).collect();
+        GlmObjective {
+            x,
+            y,
+            blocks,
+            family,
+            fit_intercept,
+            inv_n: 1.0 / x.n_rows() as f64,
+        }
+    }
+
+    /// Splits `w` into coefficients and intercept.
+    fn linear<'w>(&self, w: ArrayView1<'w, f64>) -> Linear<'w> {
+        let p = self.x.n_cols();
+        Linear {
+            coef: w.slice_move(s![..p]),
+            intercept: if self.fit_intercept { w[p] } else { 0.0 },
+        }
+    }
+
+    /// Scales a partial sum to the mean and lays the gradient out like `w`.
+    fn to_model(&self, part: GlmLossGrad) -> (f64, Array1<f64>) {
+        let mut g = part.grad * self.inv_n;
+        if self.fit_intercept {
+            g = ndarray::concatenate![ndarray::Axis(0), g, [part.grad_intercept * self.inv_n]];
+        }
+        (part.loss * self.inv_n, g)
+    }
+}
+
+impl<F: Float, X: DataMatrix<F>> Objective for GlmObjective<'_, F, X> {
+    fn dim(&self) -> usize {
+        self.x.n_cols() + usize::from(self.fit_intercept)
+    }
+
+    fn value(&self, w: ArrayView1<f64>) -> f64 {
+        self.x.glm_loss(self.family, self.y, self.linear(w)) * self.inv_n
+    }
+
+    fn value_grad(&self, w: ArrayView1<f64>) -> (f64, Array1<f64>) {
+        self.to_model(self.x.glm_loss_grad(self.family, self.y, self.linear(w)))
+    }
+
+    fn hessian(&self, w: ArrayView1<f64>) -> Option<Array2<f64>> {
+        let h = self.x.glm_hessian(self.family, self.linear(w));
+        let p = self.x.n_cols();
+        let d = self.dim();
+        let mut full = Array2::zeros((d, d));
+        full.slice_mut(s![..p, ..p]).assign(&h.xtwx);
+        if self.fit_intercept {
+            full.slice_mut(s![..p, p]).assign(&h.xtw);
+            full.slice_mut(s![p, ..p]).assign(&h.xtw);
+            full[[p, p]] = h.sum_w;
+        }
+        Some(full * self.inv_n)
+    }
+
+    fn n_blocks(&self) -> usize {
+        self.blocks.len()
+    }
+
+    fn block_value_grad(&self, block: usize, w: ArrayView1<f64>) -> (f64, Array1<f64>) {
+        let (xb, yb) = self.blocks[block];
+        self.to_model(xb.glm_loss_grad(self.family, yb, self.linear(w)))
+    }
+}

@@ -1,0 +1,13 @@
+//! duckml's estimators, written once over the array contract: they run unchanged on
+//! every array type that implements [`duckml_arrays::DataMatrix`].
+#![warn(missing_docs)]
+
+mod error;
+pub mod glm;
+mod validate;
+
+pub use error::{Error, Result};
+pub use glm::{
+    FittedGlm, Glm, LinearRegression, LinearRegressionModel, LogisticRegression,
+    LogisticRegressionModel, PoissonRegression, PoissonRegressionModel,
+};
