@@ -14,6 +14,9 @@ pub struct ProximalGradient;
 
 /// Step growth after an accepted step without backtracking.
 const STEP_GROWTH: f64 = 1.25;
+/// Relative rounding allowance in comparisons of objective values: below it the
+/// values no longer tell a better point from a worse one.
+const ROUNDING: f64 = 1e-12;
 /// Halvings before the backtracking gives up.
 const MAX_HALVINGS: usize = 60;
 
@@ -55,7 +58,7 @@ impl ProximalGradient {
                 let d = &xn - &y;
                 let (fn_, gn) = smooth(&xn);
                 let bound = fy + gy.dot(&d) + d.dot(&d) / (2.0 * t);
-                if fn_.is_finite() && fn_ <= bound + 1e-12 * fy.abs() {
+                if fn_.is_finite() && fn_ <= bound + ROUNDING * fy.abs() {
                     accepted = Some((xn, fn_, gn));
                     break;
                 }
@@ -67,7 +70,7 @@ impl ProximalGradient {
                 return Ok(SolveResult::new(x, big_f, iter, stop, history));
             };
             let new_f = fn_ + l1(&xn);
-            if new_f > big_f {
+            if new_f > big_f + ROUNDING * big_f.abs() {
                 // Restart: drop momentum and take a plain proximal step from x next.
                 theta = 1.0;
                 (y, fy, gy) = (x.clone(), fx, gx.clone());
