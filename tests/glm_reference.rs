@@ -35,5 +35,10 @@ fn every_solver_matches_the_reference_fixtures() {
         }
     }
     assert!(checked > 150, "only {checked} fits checked");
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

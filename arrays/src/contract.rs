@@ -108,17 +108,20 @@ pub trait DataMatrix<F: Float>: Sync {
     fn glm_weights(&self, family: GlmFamily, eta: &Self::Vector) -> Self::Vector;
 
     /// The working residuals `mu(eta_i) - y_i`.
-    fn glm_residuals(&self, family: GlmFamily, y: &Self::Vector, eta: &Self::Vector)
-        -> Self::Vector;
+    fn glm_residuals(
+        &self,
+        family: GlmFamily,
+        y: &Self::Vector,
+        eta: &Self::Vector,
+    ) -> Self::Vector;
 
     /// The row blocks, in order; a plain matrix is its own single block.
     fn blocks(&self) -> Vec<&Self::Block>;
 
     /// A sample vector split like [`DataMatrix::blocks`].
-    fn vector_blocks<'v>(
-        &self,
-        v: &'v Self::Vector,
-    ) -> Vec<&'v <Self::Block as DataMatrix<F>>::Vector>;
+    fn vector_blocks<'v>(&self, v: &'v Self::Vector) -> Vec<&'v BlockVector<F, Self>>
+    where
+        Self: Sized;
 
     /// Fused GLM pass: loss sum, `X^T r` and `sum r` at `eta = X coef + intercept`.
     ///
@@ -152,6 +155,9 @@ pub trait DataMatrix<F: Float>: Sync {
         }
     }
 }
+
+/// The sample vector of a matrix's row blocks.
+pub type BlockVector<F, X> = <<X as DataMatrix<F>>::Block as DataMatrix<F>>::Vector;
 
 /// Errors raised by array constructors and transfers.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,8 +7,8 @@
 
 use crate::kernels::{axpy, dot, fold_row_ranges};
 use crate::{
-    ArrayError, DataMatrix, ElementCheck, Float, GlmFamily, GlmLossGrad, Linear,
-    PairReduction, Reduction, SampleVector, UnaryOp,
+    ArrayError, DataMatrix, ElementCheck, Float, GlmFamily, GlmLossGrad, Linear, PairReduction,
+    Reduction, SampleVector, UnaryOp,
 };
 use ndarray::{s, Array1, Array2, ArrayBase, ArrayView1, Axis, Data, Ix2, Zip};
 use rayon::prelude::*;
@@ -264,7 +264,10 @@ fn row_dot<F: Float>(row: ArrayView1<F>, coef: ArrayView1<F>) -> F {
 fn row_dot_slice<F: Float>(row: ArrayView1<F>, coef: &[F]) -> F {
     match row.as_slice() {
         Some(r) => dot(r, coef),
-        None => row.iter().zip(coef).fold(F::zero(), |a, (&x, &c)| a + x * c),
+        None => row
+            .iter()
+            .zip(coef)
+            .fold(F::zero(), |a, (&x, &c)| a + x * c),
     }
 }
 

@@ -130,7 +130,11 @@ impl GlmFamily {
             GlmFamily::Bernoulli => {
                 let tiny = F::min_positive_value();
                 let (one, zero) = (F::one(), F::zero());
-                let a = if y > zero { y * (y / mu.max(tiny)).ln() } else { zero };
+                let a = if y > zero {
+                    y * (y / mu.max(tiny)).ln()
+                } else {
+                    zero
+                };
                 let b = if y < one {
                     (one - y) * ((one - y) / (one - mu).max(tiny)).ln()
                 } else {
@@ -139,7 +143,11 @@ impl GlmFamily {
                 a + b
             }
             GlmFamily::Poisson => {
-                let ylogy = if y > F::zero() { y * (y / mu).ln() } else { F::zero() };
+                let ylogy = if y > F::zero() {
+                    y * (y / mu).ln()
+                } else {
+                    F::zero()
+                };
                 ylogy - y + mu
             }
         }
@@ -169,10 +177,22 @@ mod tests {
 
     #[test]
     fn residual_is_the_derivative_of_the_loss() {
-        for fam in [GlmFamily::Gaussian, GlmFamily::Bernoulli, GlmFamily::Poisson] {
+        for fam in [
+            GlmFamily::Gaussian,
+            GlmFamily::Bernoulli,
+            GlmFamily::Poisson,
+        ] {
             for &(y, eta) in &[(0.0, -1.3), (1.0, 0.7), (1.0, -25.0), (0.0, 30.0)] {
-                let y = if fam == GlmFamily::Poisson { y * 3.0 } else { y };
-                let eta = if fam == GlmFamily::Poisson { eta / 10.0 } else { eta };
+                let y = if fam == GlmFamily::Poisson {
+                    y * 3.0
+                } else {
+                    y
+                };
+                let eta = if fam == GlmFamily::Poisson {
+                    eta / 10.0
+                } else {
+                    eta
+                };
                 let t = fam.terms(y, eta);
                 assert_relative_eq!(
                     t.residual,
@@ -187,9 +207,17 @@ mod tests {
     #[test]
     fn half_deviance_is_zero_at_the_saturated_fit() {
         assert_relative_eq!(GlmFamily::Gaussian.loss(2.5, 2.5), 0.0);
-        assert_relative_eq!(GlmFamily::Poisson.loss(4.0, 4.0f64.ln()), 0.0, epsilon = 1e-12);
+        assert_relative_eq!(
+            GlmFamily::Poisson.loss(4.0, 4.0f64.ln()),
+            0.0,
+            epsilon = 1e-12
+        );
         assert!(GlmFamily::Bernoulli.loss(1.0, 40.0) < 1e-15);
-        assert_relative_eq!(GlmFamily::Poisson.loss_at_mean(3.0, 3.0), 0.0, epsilon = 1e-12);
+        assert_relative_eq!(
+            GlmFamily::Poisson.loss_at_mean(3.0, 3.0),
+            0.0,
+            epsilon = 1e-12
+        );
         assert_relative_eq!(
             GlmFamily::Bernoulli.loss_at_mean(1.0, 0.25),
             -(0.25f64.ln()),
@@ -207,7 +235,11 @@ mod tests {
 
     #[test]
     fn hessian_weight_is_the_derivative_of_the_residual() {
-        for fam in [GlmFamily::Gaussian, GlmFamily::Bernoulli, GlmFamily::Poisson] {
+        for fam in [
+            GlmFamily::Gaussian,
+            GlmFamily::Bernoulli,
+            GlmFamily::Poisson,
+        ] {
             let (y, eta, h) = (1.0, 0.3, 1e-6);
             let d = (fam.terms(y, eta + h).residual - fam.terms(y, eta - h).residual) / (2.0 * h);
             assert_relative_eq!(fam.hessian_weight(eta), d, max_relative = 1e-6);

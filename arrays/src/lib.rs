@@ -27,7 +27,9 @@ mod float;
 pub mod kernels;
 mod ops;
 
-pub use contract::{ArrayError, DataMatrix, GlmHessian, GlmLossGrad, Linear, SampleVector};
+pub use contract::{
+    ArrayError, BlockVector, DataMatrix, GlmHessian, GlmLossGrad, Linear, SampleVector,
+};
 pub use family::{ElementTerms, GlmFamily};
 pub use float::Float;
 pub use ops::{ElementCheck, PairReduction, Reduction, UnaryOp};

@@ -66,7 +66,7 @@ impl Admm {
                     (f, g)
                 };
                 let start = std::mem::take(&mut xs[b]);
-                xs[b] = minimize_smooth(local, start, &local_opts).w;
+                xs[b] = minimize_smooth(local, obj.precision(), start, &local_opts).w;
             }
             let z_old = z.clone();
             let mut v = Array1::<f64>::zeros(dim);
@@ -91,15 +91,28 @@ impl Admm {
             let dz = &z - &z_old;
             let r = r2.sqrt();
             let s = rho * (nb as f64).sqrt() * dz.dot(&dz).sqrt();
-            let eps_pri = sqrt_nd * eps_abs + eps_rel * x2.sqrt().max((nb as f64).sqrt() * z.dot(&z).sqrt());
+            let eps_pri =
+                sqrt_nd * eps_abs + eps_rel * x2.sqrt().max((nb as f64).sqrt() * z.dot(&z).sqrt());
             let eps_dual = sqrt_nd * eps_abs + eps_rel * rho * u2.sqrt();
             let fz = total(&z);
             history.push(fz);
             if !fz.is_finite() {
-                return Ok(SolveResult::new(z, fz, iter, StopReason::NonFinite, history));
+                return Ok(SolveResult::new(
+                    z,
+                    fz,
+                    iter,
+                    StopReason::NonFinite,
+                    history,
+                ));
             }
             if r <= eps_pri && s <= eps_dual {
-                return Ok(SolveResult::new(z, fz, iter, StopReason::Converged, history));
+                return Ok(SolveResult::new(
+                    z,
+                    fz,
+                    iter,
+                    StopReason::Converged,
+                    history,
+                ));
             }
             if r > BALANCE_RATIO * s {
                 rho *= BALANCE_FACTOR;
@@ -110,6 +123,12 @@ impl Admm {
             }
         }
         let fz = total(&z);
-        Ok(SolveResult::new(z, fz, opts.max_iter, StopReason::MaxIterations, history))
+        Ok(SolveResult::new(
+            z,
+            fz,
+            opts.max_iter,
+            StopReason::MaxIterations,
+            history,
+        ))
     }
 }

@@ -28,6 +28,7 @@ impl GradientDescent {
         check_start(obj, &w0, opts)?;
         reject_l1(Self::NAME, reg)?;
         let eval = |w: &Array1<f64>| smooth_value_grad(obj, reg, w.view());
+        let precision = obj.precision();
         let mut w = w0;
         let (mut f, mut g) = eval(&w);
         if !f.is_finite() {
@@ -40,8 +41,13 @@ impl GradientDescent {
                 return Ok(SolveResult::new(w, f, iter, StopReason::Converged, history));
             }
             let dir = -&g;
-            match armijo(&eval, &w, f, &g, &dir, t) {
-                Trial::Accepted { w: wn, f: fnew, g: gn, t: used } => {
+            match armijo(&eval, precision, &w, f, &g, &dir, t) {
+                Trial::Accepted {
+                    w: wn,
+                    f: fnew,
+                    g: gn,
+                    t: used,
+                } => {
                     let s = &wn - &w;
                     let y = &gn - &g;
                     let sy = s.dot(&y);

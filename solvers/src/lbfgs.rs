@@ -34,7 +34,12 @@ impl Lbfgs {
     ) -> Result<SolveResult, SolverError> {
         check_start(obj, &w0, opts)?;
         reject_l1(Self::NAME, reg)?;
-        let res = minimize_smooth(|w| smooth_value_grad(obj, reg, w), w0, opts);
+        let res = minimize_smooth(
+            |w| smooth_value_grad(obj, reg, w),
+            obj.precision(),
+            w0,
+            opts,
+        );
         if res.stop_reason == StopReason::NonFinite && res.n_iter == 0 {
             return Err(SolverError::NonFiniteStart);
         }
@@ -44,7 +49,12 @@ impl Lbfgs {
 
 /// L-BFGS on any smooth function given as a fused value-and-gradient closure; also the
 /// local solver inside ADMM. Stops when the gradient's 2-norm falls below `opts.tol`.
-pub(crate) fn minimize_smooth<Fun>(fun: Fun, w0: Array1<f64>, opts: &SolveOptions) -> SolveResult
+pub(crate) fn minimize_smooth<Fun>(
+    fun: Fun,
+    precision: f64,
+    w0: Array1<f64>,
+    opts: &SolveOptions,
+) -> SolveResult
 where
     Fun: Fn(ArrayView1<f64>) -> (f64, Array1<f64>),
 {
@@ -63,13 +73,22 @@ where
         }
         let mut dir = two_loop(&pairs, &g);
         // First step (no curvature yet): a unit-length move, like scipy's L-BFGS-B.
-        let t0 = if pairs.is_empty() { 1.0 / gnorm.max(1.0) } else { 1.0 };
+        let t0 = if pairs.is_empty() {
+            1.0 / gnorm.max(1.0)
+        } else {
+            1.0
+        };
         if g.dot(&dir) >= 0.0 {
             pairs.clear();
             dir = -&g;
         }
-        match armijo(&eval, &w, f, &g, &dir, t0) {
-            Trial::Accepted { w: wn, f: fnew, g: gn, .. } => {
+        match armijo(&eval, precision, &w, f, &g, &dir, t0) {
+            Trial::Accepted {
+                w: wn,
+                f: fnew,
+                g: gn,
+                ..
+            } => {
                 let s = &wn - &w;
                 let y = &gn - &g;
                 let sy = s.dot(&y);

@@ -4,8 +4,6 @@ use ndarray::Array1;
 
 /// Sufficient-decrease constant (Nocedal & Wright's usual 1e-4).
 const ARMIJO_C: f64 = 1e-4;
-/// Relative rounding allowance of the approximate Wolfe test.
-const APPROX_WOLFE_EPS: f64 = 1e-12;
 /// Halvings before a line search gives up.
 const MAX_HALVINGS: usize = 60;
 
@@ -22,9 +20,11 @@ pub(crate) enum Trial {
     Failed(String),
 }
 
-/// Backtracks from step `t0` along `dir` until `f(w + t dir) <= f + c t g.dir`.
+/// Backtracks from step `t0` along `dir` until `f(w + t dir) <= f + c t g.dir`;
+/// `precision` is the objective's relative rounding (see `Objective::precision`).
 pub(crate) fn armijo<E>(
     eval: &E,
+    precision: f64,
     w: &Array1<f64>,
     f: f64,
     g: &Array1<f64>,
@@ -46,7 +46,7 @@ where
         // Near the optimum the decrease drops below rounding of f; there Hager and
         // Zhang's approximate Wolfe test (no increase beyond rounding, and the slope
         // along the direction reduced) still tells a good step from a bad one.
-        let approx_wolfe = fnew <= f + APPROX_WOLFE_EPS * f.abs()
+        let approx_wolfe = fnew <= f + precision * f.abs()
             && (2.0 * ARMIJO_C - 1.0) * slope >= gn.dot(dir)
             && gn.dot(dir) >= 0.9 * slope;
         if fnew.is_finite() && (armijo_holds || approx_wolfe) {

@@ -29,6 +29,7 @@ impl Newton {
         check_start(obj, &w0, opts)?;
         reject_l1(Self::NAME, reg)?;
         let eval = |w: &Array1<f64>| smooth_value_grad(obj, reg, w.view());
+        let precision = obj.precision();
         let mut w = w0;
         let (mut f, mut g) = eval(&w);
         if !f.is_finite() {
@@ -48,8 +49,13 @@ impl Newton {
             };
             reg.add_l2_hessian(&mut h);
             let step = newton_direction(&h, &g);
-            match armijo(&eval, &w, f, &g, &step, 1.0) {
-                Trial::Accepted { w: wn, f: fnew, g: gn, .. } => {
+            match armijo(&eval, precision, &w, f, &g, &step, 1.0) {
+                Trial::Accepted {
+                    w: wn,
+                    f: fnew,
+                    g: gn,
+                    ..
+                } => {
                     (w, f, g) = (wn, fnew, gn);
                     history.push(f);
                 }
@@ -78,7 +84,10 @@ fn newton_direction(h: &Array2<f64>, g: &Array1<f64>) -> Array1<f64> {
     let n = g.len();
     let hm = DMatrix::from_fn(n, n, |i, j| h[[i, j]]);
     let rhs = DVector::from_iterator(n, g.iter().map(|v| -v));
-    let scale = (0..n).map(|i| h[[i, i]].abs()).fold(0.0, f64::max).max(1e-300);
+    let scale = (0..n)
+        .map(|i| h[[i, i]].abs())
+        .fold(0.0, f64::max)
+        .max(1e-300);
     let mut ridge = 0.0;
     for _ in 0..12 {
         let mut m = hm.clone();
@@ -88,7 +97,11 @@ fn newton_direction(h: &Array2<f64>, g: &Array1<f64>) -> Array1<f64> {
         if let Some(ch) = m.cholesky() {
             return Array1::from_iter(ch.solve(&rhs).iter().copied());
         }
-        ridge = if ridge == 0.0 { scale * 1e-12 } else { ridge * 100.0 };
+        ridge = if ridge == 0.0 {
+            scale * 1e-12
+        } else {
+            ridge * 100.0
+        };
     }
     // Give up on curvature: steepest descent, scaled by the diagonal.
     g.mapv(|v| -v / scale)

@@ -26,6 +26,13 @@ pub trait Objective {
         None
     }
 
+    /// Relative accuracy of computed objective values: differences below
+    /// `precision * |f|` are rounding. `f32` data needs a far larger allowance than
+    /// `f64`; line searches and restarts use it to stop trusting comparisons.
+    fn precision(&self) -> f64 {
+        1e-12
+    }
+
     /// Number of separable blocks: `f = sum_b f_b` (row blocks of the data).
     fn n_blocks(&self) -> usize {
         1

@@ -14,9 +14,6 @@ pub struct ProximalGradient;
 
 /// Step growth after an accepted step without backtracking.
 const STEP_GROWTH: f64 = 1.25;
-/// Relative rounding allowance in comparisons of objective values: below it the
-/// values no longer tell a better point from a worse one.
-const ROUNDING: f64 = 1e-12;
 /// Halvings before the backtracking gives up.
 const MAX_HALVINGS: usize = 60;
 
@@ -34,7 +31,11 @@ impl ProximalGradient {
     ) -> Result<SolveResult, SolverError> {
         check_start(obj, &w0, opts)?;
         let smooth = |w: &Array1<f64>| smooth_value_grad(obj, reg, w.view());
-        let l1 = |w: &Array1<f64>| reg.l1 * w.iter().take(reg.n_penalised).map(|v| v.abs()).sum::<f64>();
+        // Below this relative difference objective values no longer tell a better
+        // point from a worse one.
+        let rounding = obj.precision();
+        let l1 =
+            |w: &Array1<f64>| reg.l1 * w.iter().take(reg.n_penalised).map(|v| v.abs()).sum::<f64>();
         let mut x = w0;
         let (mut fx, mut gx) = smooth(&x);
         if !fx.is_finite() {
@@ -47,7 +48,13 @@ impl ProximalGradient {
         let mut history = Vec::new();
         for iter in 0..opts.max_iter {
             if reg.optimality(x.view(), gx.view()) < opts.tol {
-                return Ok(SolveResult::new(x, big_f, iter, StopReason::Converged, history));
+                return Ok(SolveResult::new(
+                    x,
+                    big_f,
+                    iter,
+                    StopReason::Converged,
+                    history,
+                ));
             }
             // Backtracking on f(x+) <= f(y) + g(y).d + |d|^2 / (2t).
             let mut accepted = None;
@@ -58,7 +65,7 @@ impl ProximalGradient {
                 let d = &xn - &y;
                 let (fn_, gn) = smooth(&xn);
                 let bound = fy + gy.dot(&d) + d.dot(&d) / (2.0 * t);
-                if fn_.is_finite() && fn_ <= bound + ROUNDING * fy.abs() {
+                if fn_.is_finite() && fn_ <= bound + rounding * fy.abs() {
                     accepted = Some((xn, fn_, gn));
                     break;
                 }
@@ -70,7 +77,7 @@ impl ProximalGradient {
                 return Ok(SolveResult::new(x, big_f, iter, stop, history));
             };
             let new_f = fn_ + l1(&xn);
-            if new_f > big_f + ROUNDING * big_f.abs() {
+            if new_f > big_f + rounding * big_f.abs() {
                 // Restart: drop momentum and take a plain proximal step from x next.
                 theta = 1.0;
                 (y, fy, gy) = (x.clone(), fx, gx.clone());

@@ -144,4 +144,3 @@ impl GlmKind for Poisson {
         explained(dev, null)
     }
 }
-

@@ -3,7 +3,7 @@
 use super::kind::{Bernoulli, GlmKind};
 use crate::validate::{check_features, check_xy};
 use crate::Result;
-use duckml_arrays::{DataMatrix, Float, GlmFamily, Linear, UnaryOp, SampleVector};
+use duckml_arrays::{DataMatrix, Float, GlmFamily, Linear, SampleVector, UnaryOp};
 use duckml_solvers::{SolveResult, SolverChoice, StopReason};
 use ndarray::{s, Array1};
 use serde::{Deserialize, Serialize};

@@ -1,7 +1,7 @@
 //! The GLM data term as a solver [`Objective`]: the bridge from model space to the
 //! array contract.
 
-use duckml_arrays::{DataMatrix, Float, GlmFamily, GlmLossGrad, Linear};
+use duckml_arrays::{BlockVector, DataMatrix, Float, GlmFamily, GlmLossGrad, Linear};
 use duckml_solvers::Objective;
 use ndarray::{s, Array1, Array2, ArrayView1};
 
@@ -9,7 +9,7 @@ use ndarray::{s, Array1, Array2, ArrayView1};
 pub(crate) struct GlmObjective<'a, F: Float, X: DataMatrix<F>> {
     x: &'a X,
     y: &'a X::Vector,
-    blocks: Vec<(&'a X::Block, &'a <X::Block as DataMatrix<F>>::Vector)>,
+    blocks: Vec<(&'a X::Block, &'a BlockVector<F, X>)>,
     family: GlmFamily,
     fit_intercept: bool,
     inv_n: f64,
@@ -72,6 +72,11 @@ impl<F: Float, X: DataMatrix<F>> Objective for GlmObjective<'_, F, X> {
             full[[p, p]] = h.sum_w;
         }
         Some(full * self.inv_n)
+    }
+
+    /// Sums of `n` terms each rounded to the data type's epsilon.
+    fn precision(&self) -> f64 {
+        (F::epsilon().as_f64() * 100.0).max(1e-12)
     }
 
     fn n_blocks(&self) -> usize {

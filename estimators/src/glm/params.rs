@@ -117,7 +117,12 @@ impl<K: GlmKind> Glm<K> {
         let alpha = self.alpha.unwrap_or_else(|| K::default_alpha(x.n_rows()));
         check_param("alpha", alpha, alpha >= 0.0, "must be finite and >= 0")?;
         let l1 = self.l1_ratio;
-        check_param("l1_ratio", l1, (0.0..=1.0).contains(&l1), "must be in [0, 1]")?;
+        check_param(
+            "l1_ratio",
+            l1,
+            (0.0..=1.0).contains(&l1),
+            "must be in [0, 1]",
+        )?;
         let opts = SolveOptions {
             max_iter: self.max_iter,
             tol: self.tol,
