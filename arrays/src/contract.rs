@@ -127,20 +127,18 @@ pub trait DataMatrix<F: Float>: Sync {
     ///
     /// The default makes three passes (predictor, residuals, `X^T r`); backends
     /// override it with one pass that reads each row of X once.
-    fn glm_loss_grad(&self, family: GlmFamily, y: &Self::Vector, lin: Linear<'_>) -> GlmLossGrad {
-        let eta = self.linear_predictor(lin);
-        let mu = eta.map(UnaryOp::Mean(family));
-        let loss = y.reduce_pair(&mu, PairReduction::Deviance(family));
-        let r = self.glm_residuals(family, y, &eta);
-        GlmLossGrad {
-            loss,
-            grad: self.t_matvec(&r),
-            grad_intercept: r.reduce(Reduction::Sum),
-        }
+    fn glm_loss_grad(&self, family: GlmFamily, y: &Self::Vector, lin: Linear<'_>) -> GlmLossGrad
+    where
+        Self: Sized,
+    {
+        default_glm_loss_grad(self, family, y, lin)
     }
 
     /// Loss sum only (line searches); by default the loss part of the fused pass.
-    fn glm_loss(&self, family: GlmFamily, y: &Self::Vector, lin: Linear<'_>) -> f64 {
+    fn glm_loss(&self, family: GlmFamily, y: &Self::Vector, lin: Linear<'_>) -> f64
+    where
+        Self: Sized,
+    {
         self.glm_loss_grad(family, y, lin).loss
     }
 
@@ -153,6 +151,26 @@ pub trait DataMatrix<F: Float>: Sync {
             xtw: self.t_matvec(&w),
             sum_w: w.reduce(Reduction::Sum),
         }
+    }
+}
+
+/// The default fused GLM pass, written with the primitives (three passes over X:
+/// predictor, residuals, `X^T r`). Backends that override
+/// [`DataMatrix::glm_loss_grad`] for some layouts call it for the others.
+pub fn default_glm_loss_grad<F: Float, M: DataMatrix<F>>(
+    m: &M,
+    family: GlmFamily,
+    y: &M::Vector,
+    lin: Linear<'_>,
+) -> GlmLossGrad {
+    let eta = m.linear_predictor(lin);
+    let mu = eta.map(UnaryOp::Mean(family));
+    let loss = y.reduce_pair(&mu, PairReduction::Deviance(family));
+    let r = m.glm_residuals(family, y, &eta);
+    GlmLossGrad {
+        loss,
+        grad: m.t_matvec(&r),
+        grad_intercept: r.reduce(Reduction::Sum),
     }
 }
 

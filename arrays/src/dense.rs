@@ -6,11 +6,12 @@
 //! own products on row ranges.
 
 use crate::kernels::{axpy, dot, fold_row_ranges};
+use crate::pass::{coef_as, elem_bytes, to_f64_vec, GlmAcc};
 use crate::{
     ArrayError, DataMatrix, ElementCheck, Float, GlmFamily, GlmLossGrad, Linear, PairReduction,
     Reduction, SampleVector, UnaryOp,
 };
-use ndarray::{s, Array1, Array2, ArrayBase, ArrayView1, Axis, Data, Ix2, Zip};
+use ndarray::{s, Array1, Array2, ArrayBase, ArrayView1, Axis, Data, Ix2};
 use rayon::prelude::*;
 
 impl<F: Float> SampleVector<F> for Array1<F> {
@@ -40,42 +41,6 @@ impl<F: Float> SampleVector<F> for Array1<F> {
     }
 }
 
-/// Accumulator of one task's share of a fused GLM pass.
-struct GlmAcc<F> {
-    loss: f64,
-    grad: Vec<F>,
-    grad_intercept: f64,
-}
-
-impl<F: Float> GlmAcc<F> {
-    fn new(p: usize) -> Self {
-        GlmAcc {
-            loss: 0.0,
-            grad: vec![F::zero(); p],
-            grad_intercept: 0.0,
-        }
-    }
-
-    fn merge(mut self, other: Self) -> Self {
-        self.loss += other.loss;
-        self.grad_intercept += other.grad_intercept;
-        axpy(F::one(), &other.grad, &mut self.grad);
-        self
-    }
-}
-
-fn coef_as<F: Float>(lin: &Linear<'_>) -> Vec<F> {
-    lin.coef.iter().map(|&c| F::of(c)).collect()
-}
-
-fn to_f64_vec<F: Float>(v: impl IntoIterator<Item = F>) -> Array1<f64> {
-    v.into_iter().map(F::as_f64).collect()
-}
-
-fn elem_bytes<F>() -> usize {
-    std::mem::size_of::<F>()
-}
-
 impl<F, S> DataMatrix<F> for ArrayBase<S, Ix2>
 where
     F: Float,
@@ -97,13 +62,7 @@ where
     }
 
     fn vector_from_host(&self, v: ArrayView1<F>) -> Result<Array1<F>, ArrayError> {
-        if v.len() != self.nrows() {
-            return Err(ArrayError::LengthMismatch {
-                expected: self.nrows(),
-                found: v.len(),
-            });
-        }
-        Ok(v.to_owned())
+        crate::pass::host_vector(self.nrows(), v)
     }
 
     fn all_finite(&self) -> bool {
@@ -178,13 +137,11 @@ where
     }
 
     fn glm_weights(&self, family: GlmFamily, eta: &Array1<F>) -> Array1<F> {
-        eta.mapv(|e| family.hessian_weight(e))
+        crate::pass::glm_weights(family, eta)
     }
 
     fn glm_residuals(&self, family: GlmFamily, y: &Array1<F>, eta: &Array1<F>) -> Array1<F> {
-        Zip::from(y)
-            .and(eta)
-            .map_collect(|&yi, &ei| family.terms(yi, ei).residual)
+        crate::pass::glm_residuals(family, y, eta)
     }
 
     fn blocks(&self) -> Vec<&Self> {

@@ -20,13 +20,17 @@
 //! ```
 #![warn(missing_docs)]
 
+mod chunked;
 mod contract;
 mod dense;
 mod family;
 mod float;
 pub mod kernels;
 mod ops;
+mod pass;
+mod sparse;
 
+pub use chunked::{Chunked, ChunkedVector, SplitRows};
 pub use contract::{
     ArrayError, BlockVector, DataMatrix, GlmHessian, GlmLossGrad, Linear, SampleVector,
 };

@@ -18,7 +18,8 @@ pub enum DatasetError {
         source: std::io::Error,
     },
 
-    /// A CSV cell could not be parsed as a number (or the CSV itself is malformed).
+    /// A CSV cell or svmlight field could not be parsed (or the file itself is
+    /// malformed).
     #[error("'{path}' line {line}, column {column}: {message}")]
     Parse {
         /// The file (or in-memory source name) concerned.
@@ -56,9 +57,10 @@ pub enum DatasetError {
     /// A value is NaN or infinite.
     ///
     /// `what` describes where the value was found (file, line and column for a
-    /// CSV file); `index` is the 0-based sample (data row) index for CSV files
-    /// and the 0-based row-major element index for `.npy` files and in-memory
-    /// arrays.
+    /// CSV file, file, line and field for an svmlight file); `index` is the
+    /// 0-based sample (data row) index for CSV and svmlight files, the 0-based
+    /// row-major element index for `.npy` files and dense in-memory arrays, and
+    /// the index into the stored values for sparse in-memory matrices.
     #[error("non-finite value (NaN or infinity) in {what} at index {index}")]
     NonFinite {
         /// Where the value was found.

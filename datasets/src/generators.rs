@@ -70,7 +70,7 @@ fn standard_normal_matrix(rng: &mut StdRng, n: usize, p: usize, len: usize) -> R
 }
 
 /// Vector of iid N(0, sd^2) draws.
-fn normal_vector(rng: &mut StdRng, len: usize, sd: f64) -> Array1<f64> {
+pub(crate) fn normal_vector(rng: &mut StdRng, len: usize, sd: f64) -> Array1<f64> {
     (0..len)
         .map(|_| sd * rng.sample::<f64, _>(StandardNormal))
         .collect()
@@ -84,7 +84,7 @@ fn linear_predictor(x: &Array2<f64>, coef: &Array1<f64>, intercept: f64) -> Arra
 }
 
 /// Numerically stable logistic function.
-fn sigmoid(t: f64) -> f64 {
+pub(crate) fn sigmoid(t: f64) -> f64 {
     if t >= 0.0 {
         1.0 / (1.0 + (-t).exp())
     } else {

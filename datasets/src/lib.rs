@@ -1,12 +1,14 @@
 //! Data sets for duckml: seeded synthetic generators ([`make_regression`],
-//! [`make_classification`], [`make_poisson`], [`make_blobs`]), CSV and NPY
-//! loaders and writers ([`read_csv`], [`read_npy_matrix`], ...), and small real
-//! data sets bundled with the crate ([`diabetes`], [`breast_cancer`],
-//! [`randhie`]).
+//! [`make_classification`], [`make_poisson`], [`make_blobs`]) and their sparse
+//! counterparts ([`make_sparse_classification`], [`make_sparse_regression`]),
+//! CSV, NPY and svmlight loaders and writers ([`read_csv`], [`read_npy_matrix`],
+//! [`read_svmlight`], ...), and small real data sets bundled with the crate
+//! ([`diabetes`], [`breast_cancer`], [`randhie`]).
 //!
-//! All data is `f64`; matrices are returned in standard (row-major) layout;
-//! every loader rejects NaN and infinite values and reports bad input as a
-//! [`DatasetError`] rather than panicking.
+//! All data is `f64`; dense matrices are returned in standard (row-major)
+//! layout and sparse ones as CSR [`sprs::CsMat`]; every loader rejects NaN and
+//! infinite values and reports bad input as a [`DatasetError`] rather than
+//! panicking.
 //!
 //! ```
 //! use duckml_datasets::{make_classification, read_csv_str, CsvOptions, TargetColumn};
@@ -26,6 +28,8 @@ pub mod csv_io;
 pub mod error;
 pub mod generators;
 pub mod npy_io;
+pub mod sparse_generators;
+pub mod svmlight;
 
 pub use bundled::{breast_cancer, diabetes, randhie};
 pub use csv_io::{read_csv, read_csv_str, write_csv, CsvOptions, HeaderMode, Table, TargetColumn};
@@ -35,6 +39,10 @@ pub use generators::{
     CLASSIFICATION_INTERCEPT, POISSON_INTERCEPT, REGRESSION_INTERCEPT,
 };
 pub use npy_io::{read_npy_matrix, read_npy_vector, write_npy_matrix, write_npy_vector};
+pub use sparse_generators::{make_sparse_classification, make_sparse_regression, SparseRegression};
+pub use svmlight::{
+    read_svmlight, read_svmlight_str, write_svmlight, SparseTable, SvmlightOptions, ZeroBased,
+};
 
 #[cfg(test)]
 pub(crate) mod test_util {

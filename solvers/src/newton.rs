@@ -43,7 +43,9 @@ impl Newton {
             let Some(mut h) = obj.hessian(w.view()) else {
                 return Err(SolverError::Unsupported {
                     solver: Self::NAME,
-                    what: "an objective without a Hessian".into(),
+                    what:
+                        "this problem: its Hessian is not available (more than 10000 coefficients?)"
+                            .into(),
                     alternatives: vec!["Lbfgs", "GradientDescent", "ProximalGradient", "Admm"],
                 });
             };

@@ -5,6 +5,10 @@ use duckml_arrays::{BlockVector, DataMatrix, Float, GlmFamily, GlmLossGrad, Line
 use duckml_solvers::Objective;
 use ndarray::{s, Array1, Array2, ArrayView1};
 
+/// Largest model for which the Hessian is formed (a 10^4 x 10^4 `f64` matrix is
+/// 800 MB); Newton refuses larger problems with an error naming the other solvers.
+pub(crate) const MAX_HESSIAN_DIM: usize = 10_000;
+
 /// `f(w) = (1/n) sum_i h(y_i, x_i b + b0)` with `w = [b, b0]` (b0 only with an intercept).
 pub(crate) struct GlmObjective<'a, F: Float, X: DataMatrix<F>> {
     x: &'a X,
@@ -61,6 +65,9 @@ impl<F: Float, X: DataMatrix<F>> Objective for GlmObjective<'_, F, X> {
     }
 
     fn hessian(&self, w: ArrayView1<f64>) -> Option<Array2<f64>> {
+        if self.dim() > MAX_HESSIAN_DIM {
+            return None;
+        }
         let h = self.x.glm_hessian(self.family, self.linear(w));
         let p = self.x.n_cols();
         let d = self.dim();

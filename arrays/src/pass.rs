@@ -1,0 +1,72 @@
+//! Pieces shared by the CPU backends' passes over rows, whose sample vectors are
+//! host `Array1`s.
+
+use crate::kernels::axpy;
+use crate::{ArrayError, Float, GlmFamily, Linear};
+use ndarray::{Array1, ArrayView1, Zip};
+
+/// Accumulator of one task's share of a fused GLM pass.
+pub(crate) struct GlmAcc<F> {
+    pub(crate) loss: f64,
+    pub(crate) grad: Vec<F>,
+    pub(crate) grad_intercept: f64,
+}
+
+impl<F: Float> GlmAcc<F> {
+    pub(crate) fn new(p: usize) -> Self {
+        GlmAcc {
+            loss: 0.0,
+            grad: vec![F::zero(); p],
+            grad_intercept: 0.0,
+        }
+    }
+
+    pub(crate) fn merge(mut self, other: Self) -> Self {
+        self.loss += other.loss;
+        self.grad_intercept += other.grad_intercept;
+        axpy(F::one(), &other.grad, &mut self.grad);
+        self
+    }
+}
+
+pub(crate) fn coef_as<F: Float>(lin: &Linear<'_>) -> Vec<F> {
+    lin.coef.iter().map(|&c| F::of(c)).collect()
+}
+
+pub(crate) fn to_f64_vec<F: Float>(v: impl IntoIterator<Item = F>) -> Array1<f64> {
+    v.into_iter().map(F::as_f64).collect()
+}
+
+pub(crate) fn elem_bytes<F>() -> usize {
+    std::mem::size_of::<F>()
+}
+
+/// Copies a host vector that must have `n_rows` elements.
+pub(crate) fn host_vector<F: Float>(
+    n_rows: usize,
+    v: ArrayView1<F>,
+) -> Result<Array1<F>, ArrayError> {
+    if v.len() != n_rows {
+        return Err(ArrayError::LengthMismatch {
+            expected: n_rows,
+            found: v.len(),
+        });
+    }
+    Ok(v.to_owned())
+}
+
+/// IRLS weights at `eta`.
+pub(crate) fn glm_weights<F: Float>(family: GlmFamily, eta: &Array1<F>) -> Array1<F> {
+    eta.mapv(|e| family.hessian_weight(e))
+}
+
+/// Working residuals `mu(eta) - y`.
+pub(crate) fn glm_residuals<F: Float>(
+    family: GlmFamily,
+    y: &Array1<F>,
+    eta: &Array1<F>,
+) -> Array1<F> {
+    Zip::from(y)
+        .and(eta)
+        .map_collect(|&yi, &ei| family.terms(yi, ei).residual)
+}

@@ -1,0 +1,747 @@
+//! Reading and writing sparse data in the svmlight / libsvm text format.
+//!
+//! Each data line is
+//!
+//! ```text
+//! <label> [qid:<n>] <index>:<value> <index>:<value> ... [# comment]
+//! ```
+//!
+//! with fields separated by spaces or tabs. Blank lines and lines that hold
+//! only a comment are skipped; `qid:<n>` (a query id, used by ranking data)
+//! is accepted right after the label and ignored. Indices within a line must
+//! be strictly increasing, as scikit-learn's `load_svmlight_file` requires.
+//! Features that do not appear are zero; features that appear with the value
+//! 0 are kept as explicit entries.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::Path;
+
+use ndarray::Array1;
+use sprs::CsMat;
+
+use crate::error::{DatasetError, Result};
+
+/// Whether the feature indices of an svmlight file count from 0 or from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ZeroBased {
+    /// One-based unless some index in the file is 0, in which case zero-based
+    /// (scikit-learn's `zero_based="auto"` rule).
+    #[default]
+    Auto,
+    /// Indices count from 0: index `j` is column `j`.
+    Yes,
+    /// Indices count from 1: index `j` is column `j - 1`; an index 0 is an error.
+    No,
+}
+
+/// Options for [`read_svmlight`] and [`read_svmlight_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SvmlightOptions {
+    /// Number of columns of the result. `None` (the default) means one more
+    /// than the largest column index in the file; with `Some(p)` every column
+    /// index must be below `p`, and the matrix has exactly `p` columns even if
+    /// the last ones are empty (useful to give a train and a test file the same
+    /// width).
+    pub n_features: Option<usize>,
+    /// How indices are numbered (default [`ZeroBased::Auto`]).
+    pub zero_based: ZeroBased,
+}
+
+impl SvmlightOptions {
+    /// Default options with a fixed number of features.
+    ///
+    /// ```
+    /// use duckml_datasets::{SvmlightOptions, ZeroBased};
+    ///
+    /// let opts = SvmlightOptions::with_n_features(10);
+    /// assert_eq!(opts.n_features, Some(10));
+    /// assert_eq!(opts.zero_based, ZeroBased::Auto);
+    /// ```
+    pub fn with_n_features(n_features: usize) -> Self {
+        Self {
+            n_features: Some(n_features),
+            ..Self::default()
+        }
+    }
+}
+
+/// A sparse data set: features in CSR layout and a response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SparseTable {
+    /// Feature matrix, `n_samples x n_features`, CSR, with sorted distinct
+    /// column indices in every row.
+    pub x: CsMat<f64>,
+    /// Labels (responses), one per row.
+    pub y: Array1<f64>,
+}
+
+impl SparseTable {
+    /// Number of rows (samples).
+    pub fn n_samples(&self) -> usize {
+        self.x.rows()
+    }
+
+    /// Number of feature columns.
+    pub fn n_features(&self) -> usize {
+        self.x.cols()
+    }
+}
+
+/// Reads an svmlight / libsvm file (see the [module documentation](self) for
+/// the format).
+///
+/// The file is read line by line; the result holds the labels as `y` and the
+/// features as a CSR matrix whose column `j` is index `j` (zero-based) or
+/// `j + 1` (one-based) of the file.
+///
+/// # Errors
+///
+/// Every error about the content names the file and the 1-based line number.
+///
+/// * [`DatasetError::Io`] if the file cannot be read;
+/// * [`DatasetError::Empty`] if it holds no data line;
+/// * [`DatasetError::Parse`] for a label or value that is not a number, a
+///   feature without `:`, an index that is not a non-negative integer, indices
+///   that are not strictly increasing within a line, an index 0 with
+///   [`ZeroBased::No`], an index at or beyond
+///   [`n_features`](SvmlightOptions::n_features) when that is given, a
+///   misplaced or malformed `qid`, or invalid UTF-8; its `column` is the
+///   1-based whitespace-separated field of the line (the label is field 1);
+/// * [`DatasetError::NonFinite`] for a NaN or infinite label or value, with
+///   the 0-based sample (data line) index.
+///
+/// # Example
+///
+/// ```
+/// use duckml_datasets::{read_svmlight, write_svmlight, SvmlightOptions};
+/// use ndarray::array;
+/// use sprs::CsMat;
+///
+/// let path = std::env::temp_dir().join(format!("duckml_doc_svmlight_{}.txt", std::process::id()));
+/// let x = CsMat::new((2, 3), vec![0, 2, 3], vec![0, 2, 1], vec![1.5, -2.0, 0.25]);
+/// let y = array![1.0, -1.0];
+/// write_svmlight(&path, &x, &y)?;
+/// assert_eq!(std::fs::read_to_string(&path).unwrap(), "1 1:1.5 3:-2\n-1 2:0.25\n");
+///
+/// let table = read_svmlight(&path, &SvmlightOptions::default())?;
+/// assert_eq!(table.x, x);
+/// assert_eq!(table.y, y);
+/// # std::fs::remove_file(&path).ok();
+/// # Ok::<(), duckml_datasets::DatasetError>(())
+/// ```
+pub fn read_svmlight(path: impl AsRef<Path>, options: &SvmlightOptions) -> Result<SparseTable> {
+    let path = path.as_ref();
+    let name = path.display().to_string();
+    let file = File::open(path).map_err(|source| DatasetError::Io {
+        path: name.clone(),
+        source,
+    })?;
+    parse_svmlight(BufReader::new(file), &name, options)
+}
+
+/// Parses svmlight text held in memory; `name` stands in for a file name in
+/// error messages. See [`read_svmlight`] for the format and the errors.
+///
+/// # Example
+///
+/// ```
+/// use duckml_datasets::{read_svmlight_str, SvmlightOptions};
+///
+/// let text = "# a comment line\n1 qid:3 1:0.5 4:2\n\n0 2:-1 # trailing comment\n";
+/// let table = read_svmlight_str(text, "inline", &SvmlightOptions::default())?;
+/// assert_eq!(table.x.shape(), (2, 4));
+/// assert_eq!(table.x.to_dense(), ndarray::array![[0.5, 0.0, 0.0, 2.0], [0.0, -1.0, 0.0, 0.0]]);
+/// assert_eq!(table.y, ndarray::array![1.0, 0.0]);
+///
+/// let err = read_svmlight_str("1 3:1 2:1\n", "inline", &SvmlightOptions::default()).unwrap_err();
+/// assert!(err.to_string().contains("line 1"));
+/// # Ok::<(), duckml_datasets::DatasetError>(())
+/// ```
+pub fn read_svmlight_str(text: &str, name: &str, options: &SvmlightOptions) -> Result<SparseTable> {
+    parse_svmlight(text.as_bytes(), name, options)
+}
+
+/// Position of the first index that would be out of range under each numbering.
+#[derive(Default)]
+struct FirstOutOfRange {
+    /// (line, field, raw index) of the first raw index `>= n_features`
+    /// (out of range if the file is zero-based).
+    zero_based: Option<(usize, usize, usize)>,
+    /// (line, field, raw index) of the first raw index `> n_features`
+    /// (out of range if the file is one-based).
+    one_based: Option<(usize, usize, usize)>,
+}
+
+fn parse_error(path: &str, line: usize, column: usize, message: String) -> DatasetError {
+    DatasetError::Parse {
+        path: path.to_string(),
+        line,
+        column,
+        message,
+    }
+}
+
+fn parse_number(
+    token: &str,
+    what: &str,
+    path: &str,
+    line: usize,
+    column: usize,
+    row: usize,
+) -> Result<f64> {
+    let value: f64 = token.parse().map_err(|_| {
+        parse_error(
+            path,
+            line,
+            column,
+            format!("cannot parse {what} {token:?} as a number"),
+        )
+    })?;
+    if !value.is_finite() {
+        return Err(DatasetError::NonFinite {
+            what: format!("'{path}' line {line}, field {column} ({what} {token:?})"),
+            index: row,
+        });
+    }
+    Ok(value)
+}
+
+fn parse_svmlight<R: BufRead>(
+    mut reader: R,
+    path: &str,
+    options: &SvmlightOptions,
+) -> Result<SparseTable> {
+    let io_err = |source: std::io::Error| DatasetError::Io {
+        path: path.to_string(),
+        source,
+    };
+    let mut indptr: Vec<usize> = vec![0];
+    // Raw indices as written in the file; shifted to zero-based at the end.
+    let mut indices: Vec<usize> = Vec::new();
+    let mut data: Vec<f64> = Vec::new();
+    let mut labels: Vec<f64> = Vec::new();
+    let mut saw_zero_index = false;
+    let mut out_of_range = FirstOutOfRange::default();
+    let mut buf: Vec<u8> = Vec::new();
+    let mut line_no = 0usize;
+
+    loop {
+        buf.clear();
+        if reader.read_until(b'\n', &mut buf).map_err(io_err)? == 0 {
+            break;
+        }
+        line_no += 1;
+        let text = std::str::from_utf8(&buf)
+            .map_err(|_| parse_error(path, line_no, 0, "invalid UTF-8".into()))?;
+        let text = if line_no == 1 {
+            text.trim_start_matches('\u{feff}')
+        } else {
+            text
+        };
+        let content = match text.find('#') {
+            Some(pos) => &text[..pos],
+            None => text,
+        };
+        let mut fields = content.split_ascii_whitespace().enumerate();
+        let Some((_, label)) = fields.next() else {
+            continue; // blank or comment-only line
+        };
+        let row = labels.len();
+        labels.push(parse_number(label, "label", path, line_no, 1, row)?);
+
+        let row_start = indices.len();
+        for (k, field) in fields {
+            let column = k + 1;
+            let Some((idx_text, val_text)) = field.split_once(':') else {
+                return Err(parse_error(
+                    path,
+                    line_no,
+                    column,
+                    format!("expected index:value, found {field:?} (missing ':')"),
+                ));
+            };
+            if idx_text == "qid" {
+                if column != 2 {
+                    return Err(parse_error(
+                        path,
+                        line_no,
+                        column,
+                        "qid must come right after the label".into(),
+                    ));
+                }
+                if val_text.parse::<i64>().is_err() {
+                    return Err(parse_error(
+                        path,
+                        line_no,
+                        column,
+                        format!("qid {val_text:?} is not an integer"),
+                    ));
+                }
+                continue;
+            }
+            // `usize::from_str` accepts a leading '+'; an index must be plain digits.
+            let index = if idx_text.bytes().all(|b| b.is_ascii_digit()) {
+                idx_text.parse::<usize>().ok()
+            } else {
+                None
+            };
+            // Larger indices cannot be columns of any matrix we could use.
+            let index = index.filter(|&j| j <= isize::MAX as usize);
+            let Some(index) = index else {
+                return Err(parse_error(
+                    path,
+                    line_no,
+                    column,
+                    format!("feature index {idx_text:?} is not a non-negative integer (or is too large)"),
+                ));
+            };
+            if indices.len() > row_start {
+                let prev = indices[indices.len() - 1];
+                if index <= prev {
+                    return Err(parse_error(
+                        path,
+                        line_no,
+                        column,
+                        format!(
+                            "feature indices must be strictly increasing within a line, \
+                             found {index} after {prev}"
+                        ),
+                    ));
+                }
+            }
+            if index == 0 {
+                if options.zero_based == ZeroBased::No {
+                    return Err(parse_error(
+                        path,
+                        line_no,
+                        column,
+                        "feature index 0 in a file read as one-based".into(),
+                    ));
+                }
+                saw_zero_index = true;
+            }
+            if let Some(p) = options.n_features {
+                if index >= p && out_of_range.zero_based.is_none() {
+                    out_of_range.zero_based = Some((line_no, column, index));
+                }
+                if index > p && out_of_range.one_based.is_none() {
+                    out_of_range.one_based = Some((line_no, column, index));
+                }
+            }
+            let value = parse_number(val_text, "value", path, line_no, column, row)?;
+            indices.push(index);
+            data.push(value);
+        }
+        indptr.push(indices.len());
+    }
+
+    if labels.is_empty() {
+        return Err(DatasetError::Empty {
+            path: path.to_string(),
+        });
+    }
+
+    let zero_based = match options.zero_based {
+        ZeroBased::Yes => true,
+        ZeroBased::No => false,
+        ZeroBased::Auto => saw_zero_index,
+    };
+    if let Some(p) = options.n_features {
+        let first_bad = if zero_based {
+            out_of_range.zero_based
+        } else {
+            out_of_range.one_based
+        };
+        if let Some((line, column, index)) = first_bad {
+            let numbering = if zero_based {
+                "zero-based"
+            } else {
+                "one-based"
+            };
+            return Err(parse_error(
+                path,
+                line,
+                column,
+                format!("{numbering} feature index {index} is out of range for n_features = {p}"),
+            ));
+        }
+    }
+    if !zero_based {
+        // Every index is at least 1 here: index 0 either is an error (No) or
+        // makes the file zero-based (Auto).
+        for j in indices.iter_mut() {
+            *j -= 1;
+        }
+    }
+    let n_cols = match options.n_features {
+        Some(p) => p,
+        // Indices are at most isize::MAX, so this cannot overflow.
+        None => indices.iter().max().map_or(0, |&m| m + 1),
+    };
+    indptr.shrink_to_fit();
+    indices.shrink_to_fit();
+    data.shrink_to_fit();
+    let n_rows = labels.len();
+    let x = CsMat::try_new((n_rows, n_cols), indptr, indices, data).map_err(|(_, _, _, e)| {
+        parse_error(
+            path,
+            0,
+            0,
+            format!("internal error: invalid CSR structure: {e}"),
+        )
+    })?;
+    Ok(SparseTable {
+        x,
+        y: Array1::from_vec(labels),
+    })
+}
+
+/// Writes a sparse matrix and its labels in svmlight format, with one-based
+/// indices.
+///
+/// Each row becomes one line `label index:value ...`, listing the stored
+/// entries of the row (explicit zeros included) in increasing column order.
+/// Numbers are written with Rust's shortest round-trip formatting (`{}`, or
+/// `{:e}` for magnitudes below 1e-5 or from 1e16 up, to keep them short), so
+/// [`read_svmlight`] gives back exactly the same `f64` values. `x` may be CSR
+/// or CSC (a CSC matrix is converted to CSR first).
+///
+/// # Errors
+///
+/// * [`DatasetError::InvalidParameter`] if `y` does not have one entry per row
+///   of `x`;
+/// * [`DatasetError::NonFinite`] if a value of `x` (index into its stored
+///   values) or of `y` is NaN or infinite (it could not be read back);
+/// * [`DatasetError::Io`] if the file cannot be written.
+///
+/// See [`read_svmlight`] for an example.
+pub fn write_svmlight(path: impl AsRef<Path>, x: &CsMat<f64>, y: &Array1<f64>) -> Result<()> {
+    let path = path.as_ref();
+    let pname = path.display().to_string();
+    if y.len() != x.rows() {
+        return Err(DatasetError::InvalidParameter(format!(
+            "y has length {} but x has {} rows",
+            y.len(),
+            x.rows()
+        )));
+    }
+    if let Some(idx) = x.data().iter().position(|v| !v.is_finite()) {
+        return Err(DatasetError::NonFinite {
+            what: "x (stored values)".into(),
+            index: idx,
+        });
+    }
+    if let Some(idx) = y.iter().position(|v| !v.is_finite()) {
+        return Err(DatasetError::NonFinite {
+            what: "y".into(),
+            index: idx,
+        });
+    }
+    let converted;
+    let csr = if x.is_csr() {
+        x
+    } else {
+        converted = x.to_csr();
+        &converted
+    };
+
+    let io_err = |source: std::io::Error| DatasetError::Io {
+        path: pname.clone(),
+        source,
+    };
+    let file = File::create(path).map_err(io_err)?;
+    let mut out = BufWriter::new(file);
+    for (row, &label) in csr.outer_iterator().zip(y.iter()) {
+        write_number(&mut out, label).map_err(io_err)?;
+        for (j, &v) in row.iter() {
+            write!(out, " {}:", j + 1).map_err(io_err)?;
+            write_number(&mut out, v).map_err(io_err)?;
+        }
+        out.write_all(b"\n").map_err(io_err)?;
+    }
+    out.flush().map_err(io_err)?;
+    Ok(())
+}
+
+/// Writes a finite `f64` so that parsing the text gives back the same bits.
+///
+/// Both `Display` and `LowerExp` print the shortest digits that round-trip;
+/// `LowerExp` avoids hundreds of zeros for very small or very large values.
+fn write_number<W: Write>(out: &mut W, v: f64) -> std::io::Result<()> {
+    let a = v.abs();
+    if a != 0.0 && !(1e-5..1e16).contains(&a) {
+        write!(out, "{v:e}")
+    } else {
+        write!(out, "{v}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::TempFile;
+    use ndarray::array;
+
+    fn read(text: &str) -> Result<SparseTable> {
+        read_svmlight_str(text, "t.svm", &SvmlightOptions::default())
+    }
+
+    fn read_with(
+        text: &str,
+        n_features: Option<usize>,
+        zero_based: ZeroBased,
+    ) -> Result<SparseTable> {
+        read_svmlight_str(
+            text,
+            "t.svm",
+            &SvmlightOptions {
+                n_features,
+                zero_based,
+            },
+        )
+    }
+
+    /// The error message, which must name the source and the given line.
+    fn err_at(r: Result<SparseTable>, line: usize) -> String {
+        let msg = r.expect_err("expected an error").to_string();
+        assert!(msg.contains("'t.svm'"), "{msg}");
+        assert!(msg.contains(&format!("line {line},")), "{msg}");
+        msg
+    }
+
+    #[test]
+    fn parses_small_text_exactly() {
+        let text = "1 1:0.5 3:-2.25 5:1e3\n\
+                    -1 2:7\n\
+                    +1.5\t4:0.125  5:-0\r\n\
+                    0 1:0\n";
+        let t = read(text).unwrap();
+        assert_eq!(t.n_samples(), 4);
+        assert_eq!(t.n_features(), 5);
+        assert!(t.x.is_csr());
+        assert_eq!(
+            t.x.to_dense(),
+            array![
+                [0.5, 0.0, -2.25, 0.0, 1000.0],
+                [0.0, 7.0, 0.0, 0.0, 0.0],
+                [0.0, 0.0, 0.0, 0.125, -0.0],
+                [0.0, 0.0, 0.0, 0.0, 0.0],
+            ]
+        );
+        assert_eq!(t.y, array![1.0, -1.0, 1.5, 0.0]);
+        // Explicit zeros are kept as stored entries.
+        assert_eq!(t.x.nnz(), 7);
+        assert_eq!(t.x.indptr().raw_storage(), &[0, 3, 4, 6, 7]);
+        assert_eq!(t.x.indices(), &[0, 2, 4, 1, 3, 4, 0]);
+    }
+
+    #[test]
+    fn zero_based_detection() {
+        // No index 0: one-based.
+        let t = read("1 1:1 3:3\n0 2:2\n").unwrap();
+        assert_eq!(t.x.shape(), (2, 3));
+        assert_eq!(t.x.to_dense(), array![[1.0, 0.0, 3.0], [0.0, 2.0, 0.0]]);
+        // An index 0 anywhere (here on the last line): zero-based.
+        let t = read("1 1:1 3:3\n0 0:2\n").unwrap();
+        assert_eq!(t.x.shape(), (2, 4));
+        assert_eq!(
+            t.x.to_dense(),
+            array![[0.0, 1.0, 0.0, 3.0], [2.0, 0.0, 0.0, 0.0]]
+        );
+        // Forced numbering.
+        let t = read_with("1 1:1 3:3\n", None, ZeroBased::Yes).unwrap();
+        assert_eq!(t.x.to_dense(), array![[0.0, 1.0, 0.0, 3.0]]);
+        let msg = err_at(read_with("1 1:1\n2 0:1\n", None, ZeroBased::No), 2);
+        assert!(msg.contains("index 0"), "{msg}");
+    }
+
+    #[test]
+    fn comments_blank_lines_and_qid() {
+        let text = "\u{feff}# header comment\n\
+                    \n\
+                    3 qid:1 1:1.5 2:2.5 # trailing\n   \n\
+                    \t# indented comment\n\
+                    2 qid:-2 3:1\n\
+                    7#label only, comment glued on\n\
+                    4\n";
+        let t = read(text).unwrap();
+        assert_eq!(t.y, array![3.0, 2.0, 7.0, 4.0]);
+        assert_eq!(
+            t.x.to_dense(),
+            array![
+                [1.5, 2.5, 0.0],
+                [0.0, 0.0, 1.0],
+                [0.0, 0.0, 0.0],
+                [0.0, 0.0, 0.0]
+            ]
+        );
+        let msg = err_at(read("# c\n1 1:1 qid:2\n"), 2);
+        assert!(msg.contains("qid"), "{msg}");
+        let msg = err_at(read("1 qid:x 1:1\n"), 1);
+        assert!(msg.contains("qid"), "{msg}");
+    }
+
+    #[test]
+    fn n_features_widens_and_checks() {
+        let t = read_with("1 2:1\n", Some(6), ZeroBased::Auto).unwrap();
+        assert_eq!(t.x.shape(), (1, 6));
+        // One-based index 6 is column 5: in range for 6 features.
+        let t = read_with("1 6:1\n", Some(6), ZeroBased::Auto).unwrap();
+        assert_eq!(t.x.indices(), &[5]);
+        // Out of range, one-based: reported at its own line.
+        let msg = err_at(
+            read_with("1 2:1\n\n0 3:1 7:2\n", Some(6), ZeroBased::Auto),
+            3,
+        );
+        assert!(msg.contains("out of range") && msg.contains('7'), "{msg}");
+        assert!(msg.contains("column 3"), "{msg}");
+        // Auto turns zero-based because of a later index 0: then 6 is out of range.
+        let msg = err_at(read_with("1 6:1\n0 0:1\n", Some(6), ZeroBased::Auto), 1);
+        assert!(msg.contains("zero-based"), "{msg}");
+        let msg = err_at(read_with("1 1:1\n0 6:1\n", Some(6), ZeroBased::Yes), 2);
+        assert!(msg.contains("out of range"), "{msg}");
+        // No features at all: zero columns unless told otherwise.
+        assert_eq!(read("1\n0\n").unwrap().x.shape(), (2, 0));
+        assert_eq!(
+            read_with("1\n", Some(3), ZeroBased::Auto)
+                .unwrap()
+                .x
+                .shape(),
+            (1, 3)
+        );
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let msg = err_at(read("1 1:1\nabc 1:1\n"), 2);
+        assert!(msg.contains("label") && msg.contains("abc"), "{msg}");
+        let msg = err_at(read("1 1:1\n\n1 2:x\n"), 3);
+        assert!(msg.contains("value") && msg.contains("column 2"), "{msg}");
+        let msg = err_at(read("# c\n1 3:1 2:1\n"), 2);
+        assert!(msg.contains("strictly increasing"), "{msg}");
+        let msg = err_at(read("1 2:1 2:1\n"), 1);
+        assert!(msg.contains("strictly increasing"), "{msg}");
+        let msg = err_at(read("1 1:1\n0 1:1 2\n"), 2);
+        assert!(msg.contains("missing ':'"), "{msg}");
+        for bad in ["-1", "x", "1.5", "", "+2", "99999999999999999999999"] {
+            let msg = err_at(read(&format!("1 1:1\n1 {bad}:1\n")), 2);
+            assert!(msg.contains("index"), "{bad}: {msg}");
+        }
+    }
+
+    #[test]
+    fn non_finite_rejected_with_line() {
+        for (text, line, row) in [
+            ("1 1:1\n0 2:nan\n", 2, 1),
+            ("1 1:inf\n", 1, 0),
+            ("# c\n1 1:1\nNaN 1:1\n", 3, 1),
+            ("-inf\n", 1, 0),
+        ] {
+            match read(text) {
+                Err(DatasetError::NonFinite { what, index }) => {
+                    assert!(what.contains(&format!("line {line},")), "{what}");
+                    assert!(what.contains("'t.svm'"), "{what}");
+                    assert_eq!(index, row, "{text:?}");
+                }
+                other => panic!("{text:?}: expected NonFinite, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn empty_inputs() {
+        for text in ["", "\n\n", "# only a comment\n   \n"] {
+            assert!(
+                matches!(read(text), Err(DatasetError::Empty { .. })),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_is_parse_error() {
+        let bytes: &[u8] = b"1 1:1\n1 1:\xff\n";
+        match parse_svmlight(bytes, "t.svm", &SvmlightOptions::default()) {
+            Err(DatasetError::Parse { line, .. }) => assert_eq!(line, 2),
+            other => panic!("expected Parse, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn round_trip_write_read_exact() {
+        let d = crate::make_sparse_regression(200, 50, 4, 0.3, 9).unwrap();
+        // Awkward values: tiny, huge, negative zero, explicit zero, third-ish.
+        let mut x = d.x.clone();
+        {
+            let data = x.data_mut();
+            data[0] = 1.0 / 3.0;
+            data[1] = -0.0;
+            data[2] = 0.0;
+            data[3] = 5e-324;
+            data[4] = 1.7976931348623157e308;
+            data[5] = -1.2345678901234567e-200;
+        }
+        let mut y = d.y.clone();
+        y[0] = 0.1 + 0.2;
+        let f = TempFile::new("roundtrip", "svm");
+        write_svmlight(&f.0, &x, &y).unwrap();
+        let text = std::fs::read_to_string(&f.0).unwrap();
+        assert!(text.contains(":5e-324\n"), "{}", &text[..200]);
+        assert!(
+            text.contains(":1.7976931348623157e308 "),
+            "{}",
+            &text[..200]
+        );
+        assert_eq!(text.lines().count(), 200);
+        let t = read_svmlight(&f.0, &SvmlightOptions::with_n_features(50)).unwrap();
+        assert_eq!(t.x.shape(), x.shape());
+        assert_eq!(t.x.indptr().raw_storage(), x.indptr().raw_storage());
+        assert_eq!(t.x.indices(), x.indices());
+        let bits = |v: &[f64]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(t.x.data()), bits(x.data()));
+        assert_eq!(bits(t.y.as_slice().unwrap()), bits(y.as_slice().unwrap()));
+
+        // A CSC input is written as the same rows.
+        let csc = x.to_csc();
+        let g = TempFile::new("roundtrip_csc", "svm");
+        write_svmlight(&g.0, &csc, &y).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&g.0).unwrap(),
+            std::fs::read_to_string(&f.0).unwrap()
+        );
+    }
+
+    #[test]
+    fn write_rejects_bad_input() {
+        let x = CsMat::new((2, 2), vec![0, 1, 2], vec![0, 1], vec![1.0, 2.0]);
+        let f = TempFile::new("bad_write", "svm");
+        assert!(matches!(
+            write_svmlight(&f.0, &x, &array![1.0]),
+            Err(DatasetError::InvalidParameter(_))
+        ));
+        assert!(matches!(
+            write_svmlight(&f.0, &x, &array![1.0, f64::NAN]),
+            Err(DatasetError::NonFinite { index: 1, .. })
+        ));
+        let xn = CsMat::new((2, 2), vec![0, 1, 2], vec![0, 1], vec![1.0, f64::INFINITY]);
+        assert!(matches!(
+            write_svmlight(&f.0, &xn, &array![1.0, 0.0]),
+            Err(DatasetError::NonFinite { index: 1, .. })
+        ));
+        let dir = std::env::temp_dir()
+            .join("duckml_no_such_dir_svm")
+            .join("x.svm");
+        assert!(matches!(
+            write_svmlight(&dir, &x, &array![1.0, 0.0]),
+            Err(DatasetError::Io { .. })
+        ));
+    }
+
+    #[test]
+    fn missing_file_is_io_error() {
+        let e = read_svmlight("/nonexistent/duckml.svm", &SvmlightOptions::default()).unwrap_err();
+        assert!(matches!(e, DatasetError::Io { .. }));
+        assert!(e.to_string().contains("/nonexistent/duckml.svm"));
+    }
+}
