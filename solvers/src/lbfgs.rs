@@ -1,13 +1,13 @@
 //! Limited-memory BFGS for smooth problems.
 
-use crate::line_search::{armijo, Trial};
+use crate::line_search::{armijo, strong_wolfe, Trial};
 use crate::problem::{check_start, reject_l1, smooth_value_grad};
 use crate::{ElasticNet, Objective, SolveOptions, SolveResult, SolverError, StopReason};
 use ndarray::{Array1, ArrayView1};
 use std::collections::VecDeque;
 
-/// Limited-memory BFGS (Nocedal & Wright, algorithm 7.4) with an Armijo backtracking
-/// line search from the unit step, for smooth objectives only (no L1 term).
+/// Limited-memory BFGS (Nocedal & Wright, algorithm 7.4) with a strong-Wolfe line
+/// search from the unit step, for smooth objectives only (no L1 term).
 ///
 /// Each evaluation of value and gradient is one fused pass over the data. This is our
 /// own implementation rather than argmin's: argmin 0.11's L-BFGS with More-Thuente
@@ -72,9 +72,10 @@ where
             return SolveResult::new(w, f, iter, StopReason::Converged, history);
         }
         let mut dir = two_loop(&pairs, &g);
-        // First step (no curvature yet): a unit-length move, like scipy's L-BFGS-B.
+        // First step (no curvature yet): a unit-length move, like scipy's L-BFGS-B;
+        // the Wolfe search lengthens or shortens it.
         let t0 = if pairs.is_empty() {
-            1.0 / gnorm.max(1.0)
+            1.0 / gnorm
         } else {
             1.0
         };
@@ -82,7 +83,13 @@ where
             pairs.clear();
             dir = -&g;
         }
-        match armijo(&eval, precision, &w, f, &g, &dir, t0) {
+        // At the limits of floating point the Wolfe conditions may be unreachable;
+        // backtracking with the approximate-Wolfe test still makes progress there.
+        let trial = match strong_wolfe(&eval, precision, &w, f, &g, &dir, t0) {
+            Trial::Failed(_) => armijo(&eval, precision, &w, f, &g, &dir, t0),
+            accepted => accepted,
+        };
+        match trial {
             Trial::Accepted {
                 w: wn,
                 f: fnew,
