@@ -21,7 +21,7 @@
 //! from the default start. Samples are few (10) so the whole bench runs in about two
 //! minutes on the 2-core machine.
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode};
 use duckml::prelude::*;
 use std::time::Duration;
 
@@ -33,11 +33,14 @@ const SEED: u64 = 42;
 const TOL: f64 = 1e-5;
 
 fn glm_fit(c: &mut Criterion) {
-    for (n, measure_s) in [(100_000usize, 3u64), (1_000_000, 20)] {
+    for (n, measure_s) in [(100_000usize, 4u64), (1_000_000, 12)] {
         let data = make_classification(n, P, SEED).expect("make_classification");
         let alpha = 1.0 / n as f64;
         let mut group = c.benchmark_group(format!("glm_fit/logistic_l2/{n}x{P}"));
+        // Flat sampling: every sample runs the same number of fits, so 10 samples of
+        // one-second fits take about ten seconds rather than criterion's linear ramp.
         group
+            .sampling_mode(SamplingMode::Flat)
             .sample_size(10)
             .warm_up_time(Duration::from_secs(1))
             .measurement_time(Duration::from_secs(measure_s));

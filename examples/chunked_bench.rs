@@ -12,7 +12,10 @@ use duckml::prelude::*;
 use std::time::Instant;
 
 fn arg<T: std::str::FromStr>(i: usize, default: T) -> T {
-    std::env::args().nth(i).and_then(|a| a.parse().ok()).unwrap_or(default)
+    std::env::args()
+        .nth(i)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(default)
 }
 
 /// Median of `runs` timed fits after one warm-up; returns (seconds, model).
@@ -35,17 +38,35 @@ fn timed<K: GlmKind, M: DataMatrix<f64>>(
 
 fn glm(n: usize, p: usize) {
     let d = make_classification(n, p, 42).expect("data");
-    let est = LogisticRegression::new().solver(Lbfgs).alpha(1.0 / n as f64).tol(1e-7);
+    let est = LogisticRegression::new()
+        .solver(Lbfgs)
+        .alpha(1.0 / n as f64)
+        .tol(1e-7);
     println!("logistic L2 alpha=1/n, Lbfgs tol 1e-7, {n} x {p} f64, median of 3 after warm-up");
-    println!("{:<28} {:>9} {:>6} {:>18}", "array", "seconds", "iters", "objective");
+    println!(
+        "{:<28} {:>9} {:>6} {:>18}",
+        "array", "seconds", "iters", "objective"
+    );
     let (s, m) = timed(&est, &d.x, &d.y, 3);
-    println!("{:<28} {:>9.3} {:>6} {:>18.12}", "dense", s, m.n_iter(), m.objective());
+    println!(
+        "{:<28} {:>9.3} {:>6} {:>18.12}",
+        "dense",
+        s,
+        m.n_iter(),
+        m.objective()
+    );
     for chunks in [2, 4, 8] {
         let x = Chunked::from_array(&d.x, n.div_ceil(chunks)).expect("chunks");
         let y = x.vector_from_host(d.y.view()).expect("y");
         let (s, m) = timed(&est, &x, &y, 3);
         let name = format!("Chunked<dense> x{chunks}");
-        println!("{:<28} {:>9.3} {:>6} {:>18.12}", name, s, m.n_iter(), m.objective());
+        println!(
+            "{:<28} {:>9.3} {:>6} {:>18.12}",
+            name,
+            s,
+            m.n_iter(),
+            m.objective()
+        );
     }
 }
 
@@ -62,7 +83,12 @@ fn admm(n: usize, p: usize, out: Option<String>) {
         .l1_ratio(1.0)
         .fit_intercept(false)
         .max_iter(100_000);
-    let (ps, prox) = timed(&base.clone().solver(ProximalGradient).tol(1e-9), &d.x, &d.y, 1);
+    let (ps, prox) = timed(
+        &base.clone().solver(ProximalGradient).tol(1e-9),
+        &d.x,
+        &d.y,
+        1,
+    );
     println!("logistic L1 alpha={alpha}, no intercept, {n} x {p} f64");
     println!(
         "{:<34} {:>9} {:>6} {:>18} {:>10}",

@@ -16,6 +16,7 @@
 //! * `--solvers lbfgs,newton` (default both; also `gd`, `prox`).
 //! * `--out DIR`: write `x.npy`, `y.npy` and, per fit, `duckml_<solver>_<tol>.npy`
 //!   (the coefficients followed by the intercept) to `DIR`.
+//! * `--history`: also print each fit's objective after every iteration.
 //!
 //! Besides one row per fit (median and best seconds, iterations, objective) it prints
 //! the time of one fused loss-and-gradient pass, one loss-only pass and one Hessian
@@ -37,13 +38,14 @@ struct Args {
     runs: usize,
     solvers: Vec<String>,
     out: Option<PathBuf>,
+    history: bool,
 }
 
 fn usage(msg: &str) -> ! {
     eprintln!("glm_bench: {msg}");
     eprintln!(
         "usage: glm_bench [--n N] [--p P] [--seed S] [--alpha A] [--tol T | --tols T1,T2] \
-         [--runs R] [--solvers lbfgs,newton,gd,prox] [--out DIR]"
+         [--runs R] [--solvers lbfgs,newton,gd,prox] [--out DIR] [--history]"
     );
     std::process::exit(2)
 }
@@ -64,6 +66,7 @@ fn parse_args() -> Args {
         runs: 3,
         solvers: vec!["lbfgs".into(), "newton".into()],
         out: None,
+        history: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -86,6 +89,7 @@ fn parse_args() -> Args {
                 a.solvers = list.split(',').map(str::to_lowercase).collect();
             }
             "--out" => a.out = Some(parse::<String>(&flag, it.next()).into()),
+            "--history" => a.history = true,
             "-h" | "--help" => usage("help"),
             other => usage(&format!("unknown argument {other}")),
         }
@@ -140,14 +144,28 @@ fn time_passes(x: &Array2<f64>, y: &Array1<f64>, coef: &Array1<f64>) {
     let h = time_op(3, || {
         std::hint::black_box(x.weighted_gram(&w));
     });
+    let finite = time_op(3, || {
+        std::hint::black_box(x.all_finite());
+    });
+    // A whole fit stopped after one iteration: input checks, start, 2 evaluations.
+    let est = LogisticRegression::new()
+        .solver(Lbfgs)
+        .alpha(1.0 / x.nrows() as f64)
+        .max_iter(1);
+    let one_iter = time_op(3, || {
+        std::hint::black_box(est.fit(x, y).expect("fit"));
+    });
     let bytes = (x.len() * 8) as f64;
     println!(
         "one pass: loss+gradient {:.4} s ({:.1} GB/s of X), loss only {:.4} s, \
-         Hessian X^T W X {:.4} s",
+         Hessian X^T W X {:.4} s, input check all_finite(X) {:.4} s, \
+         Lbfgs fit with max_iter(1) {:.4} s",
         lg,
         bytes / lg / 1e9,
         l,
-        h
+        h,
+        finite,
+        one_iter
     );
 }
 
@@ -215,6 +233,14 @@ fn main() {
                 model.objective(),
                 med / one_pass,
             );
+            if args.history {
+                let h: Vec<String> = model
+                    .history()
+                    .iter()
+                    .map(|f| format!("{f:.16e}"))
+                    .collect();
+                println!("  history: {}", h.join(" "));
+            }
             if let Some(dir) = &args.out {
                 let mut w = model.coef().to_vec();
                 w.push(model.intercept());
@@ -223,7 +249,10 @@ fn main() {
             }
         }
     }
-    println!("passes: median fit time / one loss+gradient pass (an upper bound for Lbfgs)");
+    println!(
+        "passes: median fit time / one loss+gradient pass; Lbfgs evaluates iterations + 1 \
+         times (more if a step backtracks), plus one all_finite(X) input check"
+    );
 }
 
 /// The size of rayon's global pool (what the fused passes run on).

@@ -20,7 +20,10 @@ fn peak_rss_bytes() -> Option<u64> {
 }
 
 fn arg<T: std::str::FromStr>(i: usize, default: T) -> T {
-    std::env::args().nth(i).and_then(|a| a.parse().ok()).unwrap_or(default)
+    std::env::args()
+        .nth(i)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(default)
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -57,8 +60,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Ok(target) = std::env::var("DUCKML_TARGET_OBJECTIVE") {
         // Iterations needed to reach a peer's objective (to 1e-8 relative).
         let target: f64 = target.parse()?;
-        let hit = model.history().iter().position(|&f| f <= target * (1.0 + 1e-8));
-        println!("reached {target} (1e-8 rel) after {:?} iterations", hit.map(|i| i + 1));
+        let hit = model
+            .history()
+            .iter()
+            .position(|&f| f <= target * (1.0 + 1e-8));
+        println!(
+            "reached {target} (1e-8 rel) after {:?} iterations",
+            hit.map(|i| i + 1)
+        );
     }
     if let Some(peak) = peak_rss_bytes() {
         println!(
@@ -71,9 +80,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(dir) = out {
         std::fs::create_dir_all(&dir)?;
         let as_f64 = |v: &[usize]| ndarray::Array1::from_iter(v.iter().map(|&i| i as f64));
-        write_npy_vector(format!("{dir}/data.npy"), &ndarray::Array1::from(x.data().to_vec()))?;
+        write_npy_vector(
+            format!("{dir}/data.npy"),
+            &ndarray::Array1::from(x.data().to_vec()),
+        )?;
         write_npy_vector(format!("{dir}/indices.npy"), &as_f64(x.indices()))?;
-        write_npy_vector(format!("{dir}/indptr.npy"), &as_f64(&x.indptr().to_proper()))?;
+        write_npy_vector(
+            format!("{dir}/indptr.npy"),
+            &as_f64(&x.indptr().to_proper()),
+        )?;
         write_npy_vector(format!("{dir}/y.npy"), &data.y)?;
         println!("wrote {dir}/{{data,indices,indptr,y}}.npy (shape {n} x {p})");
     }

@@ -26,8 +26,8 @@ pub mod prelude {
     pub use duckml_datasets::*;
     pub use duckml_estimators::glm::GlmKind;
     pub use duckml_estimators::{
-        FittedGlm, LinearRegression, LinearRegressionModel, LogisticRegression,
-        LogisticRegressionModel, PoissonRegression, PoissonRegressionModel,
+        FittedGlm, Init, KMeans, KMeansModel, LinearRegression, LinearRegressionModel,
+        LogisticRegression, LogisticRegressionModel, PoissonRegression, PoissonRegressionModel,
     };
     pub use duckml_solvers::{
         Admm, GradientDescent, Lbfgs, Newton, ProximalGradient, SolverChoice, StopReason,

@@ -2,12 +2,15 @@
 //! dense `f64` result and the scikit-learn/glum reference fixtures.
 //!
 //! Adding an array type is one line at the bottom: a name, a conversion from the
-//! dense `f64` fixture data, and the tolerances for its element type.
+//! dense `f64` fixture data, and the tolerances for its element type. Each line makes
+//! a module with the GLM suite (`glm`) and the KMeans suite (`kmeans`).
 
 mod common;
 
+use common::kmeans::{ari, check_lloyd_cases, check_separated_blobs, km_fixtures};
 use common::{fit_case, fixtures, rel, Case, Fit};
 use duckml::arrays::{Chunked, DataMatrix, Float};
+use duckml::estimators::{Affinity, AssignLabels, KMeans, SpectralClustering};
 use ndarray::{Array1, Array2};
 use sprs::CsMat;
 use std::sync::OnceLock;
@@ -21,18 +24,169 @@ struct Tolerance {
     coef: Option<f64>,
     /// Solver tolerance, relative to the objective's scale.
     solver_tol: f64,
+    /// KMeans tolerances.
+    kmeans: KMeansTolerance,
+    /// Spectral clustering: eigenpair residual asked for, and the largest eigenvalue
+    /// difference allowed against the dense f64 fit.
+    eigen: f64,
 }
 
 const F64: Tolerance = Tolerance {
     objective: 1e-6,
     coef: Some(1e-4),
     solver_tol: 1e-10,
+    kmeans: KMeansTolerance {
+        inertia: 1e-8,
+        centers: 1e-8,
+        exact_labels: true,
+    },
+    eigen: 1e-9,
 };
 const F32: Tolerance = Tolerance {
     objective: 1e-3,
     coef: None,
     solver_tol: 1e-5,
+    kmeans: KMeansTolerance {
+        inertia: 1e-5,
+        centers: 1e-4,
+        exact_labels: false,
+    },
+    eigen: 1e-4,
 };
+
+/// KMeans agreement with scikit-learn's Lloyd runs from the same initial centres.
+struct KMeansTolerance {
+    /// Relative inertia.
+    inertia: f64,
+    /// Largest absolute centre difference.
+    centers: f64,
+    /// Whether labels and iteration counts must be identical.
+    exact_labels: bool,
+}
+
+/// A 24 x 24 image of four flat quadrants (intensities 0.1, 0.4, 0.7, 1.0) with a
+/// little deterministic texture, its grid graph with the coins example's weights
+/// (dense, to be converted to each array type), and the quadrant of every pixel.
+fn quadrant_graph() -> (Array2<f64>, Vec<usize>) {
+    let side = 24;
+    let img = Array2::from_shape_fn((side, side), |(i, j)| {
+        let q = 2 * (i / (side / 2)) + j / (side / 2);
+        0.1 + 0.3 * q as f64 + 0.01 * (((i * 7 + j * 13) % 5) as f64)
+    });
+    let truth = (0..side * side)
+        .map(|p| 2 * ((p / side) / (side / 2)) + (p % side) / (side / 2))
+        .collect();
+    let mut g = duckml::datasets::img_to_graph(&img);
+    duckml::datasets::exp_affinity(&mut g, 10.0, 1e-6);
+    (g.to_dense(), truth)
+}
+
+/// Dense f64 spectral fits, the baseline: (eigenvalues of the rbf fit on the blobs,
+/// eigenvalues of the precomputed quadrant graph).
+fn spectral_baseline() -> &'static (Vec<f64>, Vec<f64>) {
+    static BASE: OnceLock<(Vec<f64>, Vec<f64>)> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let blobs = km_fixtures().datasets["blobs"].x();
+        let rbf = SpectralClustering::new(5)
+            .affinity(Affinity::Rbf { gamma: 0.1 })
+            .eigen_tol(1e-9)
+            .fit(&blobs)
+            .unwrap();
+        let (g, _) = quadrant_graph();
+        let pre = SpectralClustering::new(4)
+            .affinity(Affinity::Precomputed)
+            .eigen_tol(1e-9)
+            .fit(&g)
+            .unwrap();
+        (rbf.eigenvalues().to_vec(), pre.eigenvalues().to_vec())
+    })
+}
+
+/// SpectralClustering on one array type: an rbf affinity over the separated fixture
+/// blobs and a precomputed grid graph, with every label assignment: the true
+/// partition (ARI = 1) and the dense f64 fit's eigenvalues.
+fn run_spectral_suite<F, X, C>(type_name: &str, convert: C, tol: &Tolerance)
+where
+    F: Float,
+    X: DataMatrix<F>,
+    C: Fn(&Array2<f64>, &Array1<f64>) -> (X, X::Vector),
+{
+    let only_x = |x: &Array2<f64>| convert(x, &Array1::zeros(x.nrows())).0;
+    let (base_rbf, base_pre) = spectral_baseline();
+    let d = &km_fixtures().datasets["blobs"];
+    let blobs = only_x(&d.x());
+    let (g, truth) = quadrant_graph();
+    let graph = only_x(&g);
+    let mut fails = Vec::new();
+    let close = |a: &[f64], b: &[f64]| {
+        a.len() == b.len()
+            && a.iter()
+                .zip(b)
+                .all(|(x, y)| (x - y).abs() <= tol.eigen.max(1e-7))
+    };
+    for how in [
+        AssignLabels::KMeans,
+        AssignLabels::Discretize,
+        AssignLabels::ClusterQr,
+    ] {
+        let m = SpectralClustering::new(5)
+            .affinity(Affinity::Rbf { gamma: 0.1 })
+            .assign_labels(how)
+            .eigen_tol(tol.eigen)
+            .fit(&blobs)
+            .unwrap();
+        if ari(m.labels(), &d.truth) != 1.0 || !close(m.eigenvalues(), base_rbf) {
+            fails.push(format!(
+                "rbf {how:?}: ARI {}, eigenvalues {:?} vs {:?}",
+                ari(m.labels(), &d.truth),
+                m.eigenvalues(),
+                base_rbf
+            ));
+        }
+        let m = SpectralClustering::new(4)
+            .affinity(Affinity::Precomputed)
+            .assign_labels(how)
+            .eigen_tol(tol.eigen)
+            .fit(&graph)
+            .unwrap();
+        if ari(m.labels(), &truth) != 1.0 || !close(m.eigenvalues(), base_pre) || !m.converged() {
+            fails.push(format!(
+                "precomputed {how:?}: ARI {}, eigenvalues {:?} vs {:?}",
+                ari(m.labels(), &truth),
+                m.eigenvalues(),
+                base_pre
+            ));
+        }
+    }
+    assert!(fails.is_empty(), "{type_name}:\n{}", fails.join("\n"));
+}
+
+/// KMeans on one array type: every scikit-learn Lloyd fixture case, k-means++ and
+/// k-means|| on the separated blobs, and `predict`/`transform` equal to dense f64's.
+fn run_kmeans_suite<F, X, C>(type_name: &str, convert: C, tol: &Tolerance)
+where
+    F: Float,
+    X: DataMatrix<F>,
+    C: Fn(&Array2<f64>, &Array1<f64>) -> (X, X::Vector),
+{
+    let only_x = |x: &Array2<f64>| convert(x, &Array1::zeros(x.nrows())).0;
+    let t = &tol.kmeans;
+    let mut fails = check_lloyd_cases(only_x, t.inertia, t.centers, t.exact_labels);
+    fails.extend(check_separated_blobs(only_x));
+    let x = km_fixtures().datasets["overlap"].x();
+    let dense = KMeans::new(6).seed(3).fit(&x).unwrap();
+    let xt = only_x(&x);
+    if dense.predict(&xt).unwrap() != dense.labels() {
+        fails.push("predict differs from the dense fit's labels".into());
+    }
+    let d = dense.transform(&xt).unwrap();
+    let want = dense.transform(&x).unwrap();
+    let err = (&d - &want).iter().fold(0.0f64, |a, v| a.max(v.abs()));
+    if err > t.centers.sqrt() {
+        fails.push(format!("transform differs from dense by {err:.1e}"));
+    }
+    assert!(fails.is_empty(), "{type_name}:\n{}", fails.join("\n"));
+}
 
 /// Dense f64 fits of every case and solver, the baseline every type is compared with.
 fn baseline() -> &'static Vec<(String, String, Fit)> {
@@ -126,9 +280,23 @@ const CHUNK_ROWS: usize = 128;
 
 macro_rules! conformance {
     ($($name:ident: $tol:expr, |$x:ident, $y:ident| $convert:expr;)*) => {$(
-        #[test]
-        fn $name() {
-            run_suite(stringify!($name), |$x: &Array2<f64>, $y: &Array1<f64>| $convert, &$tol);
+        mod $name {
+            use super::*;
+
+            #[test]
+            fn glm() {
+                run_suite(stringify!($name), |$x: &Array2<f64>, $y: &Array1<f64>| $convert, &$tol);
+            }
+
+            #[test]
+            fn kmeans() {
+                run_kmeans_suite(stringify!($name), |$x: &Array2<f64>, $y: &Array1<f64>| $convert, &$tol);
+            }
+
+            #[test]
+            fn spectral() {
+                run_spectral_suite(stringify!($name), |$x: &Array2<f64>, $y: &Array1<f64>| $convert, &$tol);
+            }
         }
     )*};
 }
@@ -149,3 +317,9 @@ conformance! {
         (c, v)
     };
 }
+
+// The GPU arrays (feature `cuda`): CudaMatrix f64/f32 and Chunked<CudaMatrix>, skipped
+// with a printed reason when no GPU is present.
+#[cfg(feature = "cuda")]
+#[path = "cuda/conformance_cases.rs"]
+mod cuda_cases;

@@ -4,10 +4,11 @@
 //! (possibly fused, possibly overridden) implementation.
 
 use crate::{
-    ArrayError, DataMatrix, ElementCheck, Float, GlmFamily, GlmHessian, GlmLossGrad, Linear,
-    PairReduction, Reduction, SampleVector, UnaryOp,
+    ArrayError, BinaryOp, ColumnsOf, DataMatrix, ElementCheck, Float, GlmFamily, GlmHessian,
+    GlmLossGrad, KMeansStep, Linear, Nearest, PairReduction, Reduction, SampleBlock, SampleVector,
+    UnaryOp,
 };
-use ndarray::{s, Array1, Array2, ArrayBase, ArrayView1, Data, Ix2};
+use ndarray::{s, Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix2};
 use rayon::prelude::*;
 use sprs::{CsMatI, SpIndex};
 
@@ -39,6 +40,11 @@ impl<V> ChunkedVector<V> {
     /// The chunks, in row order.
     pub fn chunks(&self) -> &[V] {
         &self.chunks
+    }
+
+    /// A vector made of these chunks, in row order.
+    pub fn from_chunks(chunks: Vec<V>) -> Self {
+        ChunkedVector { chunks }
     }
 }
 
@@ -144,7 +150,12 @@ impl<A> Chunked<A> {
     }
 }
 
-impl<F: Float, V: SampleVector<F>> SampleVector<F> for ChunkedVector<V> {
+impl<F: Float, V: SampleVector<F>> SampleVector<F> for ChunkedVector<V>
+where
+    V::Columns: Send + Sync,
+{
+    type Columns = Chunked<V::Columns>;
+
     fn len(&self) -> usize {
         self.chunks.iter().map(|c| c.len()).sum()
     }
@@ -176,6 +187,90 @@ impl<F: Float, V: SampleVector<F>> SampleVector<F> for ChunkedVector<V> {
             .zip(&other.chunks)
             .map(|(a, b)| a.reduce_pair(b, op))
             .sum()
+    }
+
+    fn zip_map(&self, other: &Self, op: BinaryOp) -> Self {
+        assert_eq!(self.chunks.len(), other.chunks.len(), "chunk counts differ");
+        ChunkedVector {
+            chunks: self
+                .chunks
+                .par_iter()
+                .zip(&other.chunks)
+                .map(|(a, b)| a.zip_map(b, op))
+                .collect(),
+        }
+    }
+
+    fn top_k(&self, m: usize) -> Vec<(usize, f64)> {
+        // Each chunk's own top m, shifted to global indices, then merged on the host.
+        let firsts = self.first_indices();
+        let mut all: Vec<(usize, f64)> = self
+            .chunks
+            .par_iter()
+            .zip(&firsts)
+            .flat_map_iter(|(c, &f)| c.top_k(m).into_iter().map(move |(i, v)| (i + f, v)))
+            .collect();
+        all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        all.truncate(m);
+        all
+    }
+
+    fn search_cumulative(&self, targets: &[f64]) -> Vec<usize> {
+        // Route each target to the chunk whose partial sums hold it (only the chunks'
+        // totals reach the host), then search inside that chunk.
+        let totals: Vec<f64> = self
+            .chunks
+            .par_iter()
+            .map(|c| c.reduce(Reduction::Sum))
+            .collect();
+        let firsts = self.first_indices();
+        let n_chunks = self.chunks.len();
+        let mut routed: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n_chunks];
+        for (ti, &t) in targets.iter().enumerate() {
+            let (mut c, mut start) = (0, 0.0);
+            while c + 1 < n_chunks && start + totals[c] <= t {
+                start += totals[c];
+                c += 1;
+            }
+            routed[c].push((ti, t - start));
+        }
+        let mut out = vec![0; targets.len()];
+        for (c, list) in routed.iter().enumerate() {
+            if list.is_empty() {
+                continue;
+            }
+            let local: Vec<f64> = list.iter().map(|&(_, t)| t).collect();
+            for (&(ti, _), idx) in list.iter().zip(self.chunks[c].search_cumulative(&local)) {
+                out[ti] = firsts[c] + idx;
+            }
+        }
+        out
+    }
+
+    fn bernoulli_indices(&self, scale: f64, seed: u64, first_index: usize) -> Vec<usize> {
+        let firsts = self.first_indices();
+        self.chunks
+            .par_iter()
+            .zip(&firsts)
+            .map(|(c, &f)| c.bernoulli_indices(scale, seed, first_index + f))
+            .collect::<Vec<_>>()
+            .concat()
+    }
+}
+
+impl<V> ChunkedVector<V> {
+    /// The global index of each chunk's first element.
+    fn first_indices<F: Float>(&self) -> Vec<usize>
+    where
+        V: SampleVector<F>,
+    {
+        let mut firsts = Vec::with_capacity(self.chunks.len());
+        let mut at = 0;
+        for c in &self.chunks {
+            firsts.push(at);
+            at += c.len();
+        }
+        firsts
     }
 }
 
@@ -318,6 +413,102 @@ where
             .zip(&y.chunks)
             .map(|(c, yc)| c.glm_loss(family, yc, lin))
             .sum()
+    }
+
+    fn row_sq_norms(&self) -> Self::Vector {
+        ChunkedVector {
+            chunks: self.chunks.par_iter().map(|c| c.row_sq_norms()).collect(),
+        }
+    }
+
+    fn rows_to_host(&self, rows: &[usize]) -> Result<Array2<f64>, ArrayError> {
+        crate::cluster::check_rows(self.n_rows(), rows)?;
+        let mut out = Array2::zeros((rows.len(), self.n_cols));
+        for (k, &i) in rows.iter().enumerate() {
+            // The chunk holding global row i: the last offset <= i.
+            let c = self.offsets.partition_point(|&o| o <= i) - 1;
+            let row = self.chunks[c].rows_to_host(&[i - self.offsets[c]])?;
+            out.row_mut(k).assign(&row.row(0));
+        }
+        Ok(out)
+    }
+
+    fn sq_distances(
+        &self,
+        points: ArrayView2<f64>,
+        floor: Option<&Self::Vector>,
+    ) -> Vec<Self::Vector> {
+        let per_chunk: Vec<Vec<A::Vector>> = match floor {
+            Some(f) => self
+                .chunks
+                .par_iter()
+                .zip(&f.chunks)
+                .map(|(c, fc)| c.sq_distances(points, Some(fc)))
+                .collect(),
+            None => self
+                .chunks
+                .par_iter()
+                .map(|c| c.sq_distances(points, None))
+                .collect(),
+        };
+        // Transpose chunks x points into points x chunks.
+        let mut out: Vec<Vec<A::Vector>> = (0..points.nrows()).map(|_| Vec::new()).collect();
+        for chunk in per_chunk {
+            for (o, v) in out.iter_mut().zip(chunk) {
+                o.push(v);
+            }
+        }
+        out.into_iter()
+            .map(|chunks| ChunkedVector { chunks })
+            .collect()
+    }
+
+    fn nearest_center(&self, centers: ArrayView2<f64>) -> Nearest<Self::Vector> {
+        let (labels, sq_dist) = self
+            .chunks
+            .par_iter()
+            .map(|c| {
+                let n = c.nearest_center(centers);
+                (n.labels, n.sq_dist)
+            })
+            .unzip();
+        Nearest {
+            labels: ChunkedVector { chunks: labels },
+            sq_dist: ChunkedVector { chunks: sq_dist },
+        }
+    }
+
+    fn kmeans_step(&self, centers: ArrayView2<f64>, labels: &mut Self::Vector) -> KMeansStep {
+        let (k, p) = (centers.nrows(), self.n_cols);
+        self.chunks
+            .par_iter()
+            .zip(labels.chunks.par_iter_mut())
+            .map(|(c, lc)| c.kmeans_step(centers, lc))
+            .reduce(|| KMeansStep::zeros(k, p), KMeansStep::merge)
+    }
+
+    fn block_product(&self, v: &ColumnsOf<F, Self>) -> ColumnsOf<F, Self> {
+        // Every chunk needs all of V: gather it once (a copy beside the data).
+        let parts: Vec<&<A::Vector as SampleVector<F>>::Columns> = v.chunks().iter().collect();
+        let full = <A::Vector as SampleVector<F>>::Columns::vcat(&parts);
+        Chunked::from_chunks(
+            self.chunks
+                .par_iter()
+                .map(|c| c.block_product(&full))
+                .collect(),
+        )
+        .expect("non-empty chunks")
+    }
+
+    fn diagonal_from(&self, first_col: usize) -> Self::Vector {
+        ChunkedVector {
+            chunks: self
+                .chunks
+                .par_iter()
+                .zip(&self.offsets)
+                .map(|(c, &o)| c.diagonal_from(first_col + o))
+                .collect(),
+        }
     }
 
     fn glm_hessian(&self, family: GlmFamily, lin: Linear<'_>) -> GlmHessian {

@@ -1,13 +1,18 @@
 //! The array contract: what every data matrix and its sample-space vector provide.
 
-use crate::{ElementCheck, Float, GlmFamily, PairReduction, Reduction, UnaryOp};
-use ndarray::{Array1, Array2, ArrayView1};
+use crate::cluster::{KMeansStep, Nearest};
+use crate::SampleBlock;
+use crate::{BinaryOp, ElementCheck, Float, GlmFamily, PairReduction, Reduction, UnaryOp};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use std::fmt;
 
 /// A vector over samples (`y`, `X b`, residuals) living beside its matrix, on the
 /// matrix's device. Only reductions and explicit [`SampleVector::to_host`] calls
 /// bring its values to the host.
 pub trait SampleVector<F: Float>: Clone + Send + Sync + Sized {
+    /// Blocks of these vectors (`n x m`, the vectors as columns), beside the data.
+    type Columns: SampleBlock<F, Vector = Self>;
+
     /// Number of elements (samples).
     fn len(&self) -> usize;
 
@@ -31,6 +36,46 @@ pub trait SampleVector<F: Float>: Clone + Send + Sync + Sized {
     /// Reduces `(self, other)` elementwise to one host number. The lengths must match;
     /// callers check them, and backends may panic on a mismatch (a programming error).
     fn reduce_pair(&self, other: &Self, op: PairReduction) -> f64;
+
+    /// A new vector `op(self_i, other_i)`. The lengths (and, for split vectors, the
+    /// splits) must match, as for [`SampleVector::reduce_pair`].
+    fn zip_map(&self, other: &Self, op: BinaryOp) -> Self;
+
+    /// The `m` largest values and their indices, largest first (ties: lower index
+    /// first; NaN never selected). Only `m` pairs reach the host; the default copies
+    /// the vector to the host first.
+    fn top_k(&self, m: usize) -> Vec<(usize, f64)> {
+        let host = self.to_host();
+        crate::cluster::top_k_host(host.as_slice().expect("host copy is contiguous"), m)
+    }
+
+    /// For each target `t` in `[0, sum v)`, the first index whose running sum exceeds
+    /// `t` (the last index when none does): draws proportional to the values (k-means++
+    /// sampling by squared distance), as NumPy's `searchsorted(cumsum(v), t)`.
+    /// The default copies the vector to the host; split vectors route each target to
+    /// the block whose partial sums hold it.
+    fn search_cumulative(&self, targets: &[f64]) -> Vec<usize> {
+        let host = self.to_host();
+        crate::cluster::search_cumulative_host(
+            host.as_slice().expect("host copy is contiguous"),
+            targets,
+        )
+    }
+
+    /// The indices `first_index + i` where
+    /// [`hash_uniform`](crate::hash_uniform)`(seed, first_index + i) < scale * v_i`:
+    /// independent draws with probability `scale * v_i` (k-means|| oversampling),
+    /// identical however the vector is split. `first_index` is the global index of
+    /// element 0.
+    fn bernoulli_indices(&self, scale: f64, seed: u64, first_index: usize) -> Vec<usize> {
+        let host = self.to_host();
+        crate::cluster::bernoulli_host(
+            host.as_slice().expect("host copy is contiguous"),
+            scale,
+            seed,
+            first_index,
+        )
+    }
 }
 
 /// Sum of the half deviance, its gradient and the intercept's gradient over the rows
@@ -152,7 +197,105 @@ pub trait DataMatrix<F: Float>: Sync {
             sum_w: w.reduce(Reduction::Sum),
         }
     }
+    /// `|x_i|^2` for every row. The default makes one `X e_j` pass per column.
+    fn row_sq_norms(&self) -> Self::Vector
+    where
+        Self: Sized,
+    {
+        crate::cluster::default_row_sq_norms(self)
+    }
+
+    /// Copies the listed rows to the host (`rows.len() x p`, `f64`): k-means
+    /// initialisation picks data points as centres. Errors on a row out of range.
+    /// The default makes one `X^T e_i` pass per row.
+    fn rows_to_host(&self, rows: &[usize]) -> Result<Array2<f64>, ArrayError>
+    where
+        Self: Sized,
+    {
+        crate::cluster::default_rows_to_host(self, rows)
+    }
+
+    /// For each row `c_j` of the host matrix `points`, the vector of squared distances
+    /// `|x_i - c_j|^2` (computed as `|x|^2 + |c|^2 - 2 x.c`, clamped at 0), replaced by
+    /// `min(floor_i, ...)` when `floor` is given (k-means++ candidate potentials).
+    /// Dense and sparse backends compute all points in one pass over X.
+    fn sq_distances(
+        &self,
+        points: ArrayView2<f64>,
+        floor: Option<&Self::Vector>,
+    ) -> Vec<Self::Vector>
+    where
+        Self: Sized,
+    {
+        crate::cluster::default_sq_distances(self, points, floor)
+    }
+
+    /// Each row's nearest centre (first on ties) and its squared distance. `centers`
+    /// must have at least one row and `n_cols` columns.
+    fn nearest_center(&self, centers: ArrayView2<f64>) -> Nearest<Self::Vector>
+    where
+        Self: Sized,
+    {
+        crate::cluster::default_nearest_center(self, centers)
+    }
+
+    /// Fused k-means pass: assigns every row to its nearest centre (writing `labels`
+    /// in place, beside the data) and returns per-centre row sums and counts, the
+    /// inertia and the number of changed labels; only O(k p) numbers reach the host.
+    /// The default is [`DataMatrix::nearest_center`] plus one `X^T 1[label = j]` per
+    /// centre; backends override it with one pass (GEMM on row blocks for dense data).
+    fn kmeans_step(&self, centers: ArrayView2<f64>, labels: &mut Self::Vector) -> KMeansStep
+    where
+        Self: Sized,
+    {
+        crate::cluster::default_kmeans_step(self, centers, labels)
+    }
+    /// `X V` for a block `V` of `n_cols` rows (a graph times a block of vectors, for a
+    /// square `X` split like `V`). The default copies `V` to the host and makes one
+    /// `X v` per column; backends multiply beside the data.
+    fn block_product(&self, v: &ColumnsOf<F, Self>) -> ColumnsOf<F, Self>
+    where
+        Self: Sized,
+    {
+        crate::graph::default_block_product(self, v)
+    }
+
+    /// `X[i, first_col + i]` for every row `i` (the diagonal of a square matrix when
+    /// `first_col = 0`; a row block of one passes its first row's index). The default
+    /// copies the rows to the host.
+    fn diagonal_from(&self, first_col: usize) -> Self::Vector
+    where
+        Self: Sized,
+    {
+        crate::graph::default_diagonal_from(self, first_col)
+    }
+
+    /// A direct solver for `(L + shift I) X = B`, where `L = I - D^{-1/2} (A - diag A)
+    /// D^{-1/2}` is the normalised Laplacian of this square affinity `A` (row sums as
+    /// degrees; isolated nodes get `L_ii = 1`) and `shift > 0`; `None` when the backend
+    /// has no factorisation (the default), and then eigensolvers use products only.
+    /// The CSR backend factorises with a nested-dissection sparse Cholesky.
+    fn laplacian_solver(&self, shift: f64) -> Option<Box<dyn crate::BlockSolve<ColumnsOf<F, Self>>>>
+    where
+        Self: Sized,
+    {
+        let _ = shift;
+        None
+    }
+
+    /// The RBF kernel `exp(-gamma |x_i - x_j|^2)` of the rows, an `n x n` block beside
+    /// the data (for moderate n: O(n^2) memory). The default computes it by row batches
+    /// through [`DataMatrix::sq_distances`].
+    fn rbf_kernel(&self, gamma: f64) -> ColumnsOf<F, Self>
+    where
+        Self: Sized,
+    {
+        crate::graph::default_rbf_kernel(self, gamma)
+    }
 }
+
+/// The block type of a matrix's sample vectors.
+pub type ColumnsOf<F, X> = <<X as DataMatrix<F>>::Vector as SampleVector<F>>::Columns;
 
 /// The default fused GLM pass, written with the primitives (three passes over X:
 /// predictor, residuals, `X^T r`). Backends that override

@@ -8,13 +8,15 @@
 use crate::kernels::{axpy, dot, fold_row_ranges};
 use crate::pass::{coef_as, elem_bytes, to_f64_vec, GlmAcc};
 use crate::{
-    ArrayError, DataMatrix, ElementCheck, Float, GlmFamily, GlmLossGrad, Linear, PairReduction,
-    Reduction, SampleVector, UnaryOp,
+    ArrayError, BinaryOp, DataMatrix, ElementCheck, Float, GlmFamily, GlmLossGrad, KMeansStep,
+    Linear, Nearest, PairReduction, Reduction, SampleVector, UnaryOp,
 };
-use ndarray::{s, Array1, Array2, ArrayBase, ArrayView1, Axis, Data, Ix2};
+use ndarray::{s, Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Axis, Data, Ix2};
 use rayon::prelude::*;
 
 impl<F: Float> SampleVector<F> for Array1<F> {
+    type Columns = Array2<F>;
+
     fn len(&self) -> usize {
         Array1::len(self)
     }
@@ -38,6 +40,34 @@ impl<F: Float> SampleVector<F> for Array1<F> {
     fn reduce_pair(&self, other: &Self, op: PairReduction) -> f64 {
         assert_eq!(Array1::len(self), Array1::len(other), "reduce_pair lengths");
         self.iter().zip(other).map(|(&a, &b)| op.term(a, b)).sum()
+    }
+
+    fn zip_map(&self, other: &Self, op: BinaryOp) -> Self {
+        assert_eq!(Array1::len(self), Array1::len(other), "zip_map lengths");
+        ndarray::Zip::from(self)
+            .and(other)
+            .map_collect(|&a, &b| op.apply(a, b))
+    }
+
+    fn top_k(&self, m: usize) -> Vec<(usize, f64)> {
+        match self.as_slice() {
+            Some(v) => crate::cluster::top_k_host(v, m),
+            None => crate::cluster::top_k_host(&self.to_vec(), m),
+        }
+    }
+
+    fn search_cumulative(&self, targets: &[f64]) -> Vec<usize> {
+        match self.as_slice() {
+            Some(v) => crate::cluster::search_cumulative_host(v, targets),
+            None => crate::cluster::search_cumulative_host(&self.to_vec(), targets),
+        }
+    }
+
+    fn bernoulli_indices(&self, scale: f64, seed: u64, first_index: usize) -> Vec<usize> {
+        match self.as_slice() {
+            Some(v) => crate::cluster::bernoulli_host(v, scale, seed, first_index),
+            None => crate::cluster::bernoulli_host(&self.to_vec(), scale, seed, first_index),
+        }
     }
 }
 
@@ -150,6 +180,43 @@ where
 
     fn vector_blocks<'v>(&self, v: &'v Array1<F>) -> Vec<&'v Array1<F>> {
         vec![v]
+    }
+
+    // Clustering: GEMM on row blocks, fused argmin and sums (dense_cluster.rs).
+    fn row_sq_norms(&self) -> Array1<F> {
+        crate::dense_cluster::row_sq_norms(self)
+    }
+
+    fn rows_to_host(&self, rows: &[usize]) -> Result<Array2<f64>, ArrayError> {
+        crate::dense_cluster::rows_to_host(self, rows)
+    }
+
+    fn sq_distances(&self, points: ArrayView2<f64>, floor: Option<&Array1<F>>) -> Vec<Array1<F>> {
+        crate::dense_cluster::sq_distances(self, points, floor)
+    }
+
+    fn nearest_center(&self, centers: ArrayView2<f64>) -> Nearest<Array1<F>> {
+        crate::dense_cluster::nearest_center(self, centers)
+    }
+
+    fn kmeans_step(&self, centers: ArrayView2<f64>, labels: &mut Array1<F>) -> KMeansStep {
+        crate::dense_cluster::kmeans_step(self, centers, labels)
+    }
+
+    fn block_product(&self, v: &Array2<F>) -> Array2<F> {
+        crate::dense_cluster::block_product(self, v)
+    }
+
+    fn diagonal_from(&self, first_col: usize) -> Array1<F> {
+        (0..self.nrows())
+            .map(|i| {
+                if first_col + i < self.ncols() {
+                    self[[i, first_col + i]]
+                } else {
+                    F::zero()
+                }
+            })
+            .collect()
     }
 
     fn glm_loss_grad(&self, family: GlmFamily, y: &Array1<F>, lin: Linear<'_>) -> GlmLossGrad {

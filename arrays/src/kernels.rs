@@ -71,6 +71,63 @@ where
         .reduce(&init, reduce)
 }
 
+/// Like [`fold_row_ranges`], but each task also gets its rows' part of one or two
+/// per-row outputs: `a` holds `a_stride` values per row, `b` holds `b_stride` values per
+/// row or is empty (then every task gets an empty slice). Tasks are `rows_per_task`
+/// rows; the pass runs on the calling thread when `n_rows * n_cols` is small.
+#[allow(clippy::too_many_arguments)]
+pub fn fold_rows_with_outputs<T, A, B, I, Fo, R>(
+    n_rows: usize,
+    n_cols: usize,
+    rows_per_task: usize,
+    (a, a_stride): (&mut [A], usize),
+    (b, b_stride): (&mut [B], usize),
+    init: I,
+    fold: Fo,
+    reduce: R,
+) -> T
+where
+    T: Send,
+    A: Send,
+    B: Send,
+    I: Fn() -> T + Sync + Send,
+    Fo: Fn(T, std::ops::Range<usize>, &mut [A], &mut [B]) -> T + Sync + Send,
+    R: Fn(T, T) -> T + Sync + Send,
+{
+    let chunk = rows_per_task.max(1);
+    let range = |c: usize| c * chunk..((c + 1) * chunk).min(n_rows);
+    let serial = n_rows * n_cols < PARALLEL_MIN_ELEMENTS || n_rows <= chunk;
+    debug_assert_eq!(a.len(), n_rows * a_stride);
+    if b.is_empty() {
+        let step = chunk * a_stride.max(1);
+        if serial {
+            return a
+                .chunks_mut(step)
+                .enumerate()
+                .fold(init(), |acc, (c, sa)| fold(acc, range(c), sa, &mut []));
+        }
+        return a
+            .par_chunks_mut(step)
+            .enumerate()
+            .fold(&init, |acc, (c, sa)| fold(acc, range(c), sa, &mut []))
+            .reduce(&init, reduce);
+    }
+    debug_assert_eq!(b.len(), n_rows * b_stride);
+    let (sa, sb) = (chunk * a_stride.max(1), chunk * b_stride.max(1));
+    if serial {
+        return a
+            .chunks_mut(sa)
+            .zip(b.chunks_mut(sb))
+            .enumerate()
+            .fold(init(), |acc, (c, (pa, pb))| fold(acc, range(c), pa, pb));
+    }
+    a.par_chunks_mut(sa)
+        .zip(b.par_chunks_mut(sb))
+        .enumerate()
+        .fold(&init, |acc, (c, (pa, pb))| fold(acc, range(c), pa, pb))
+        .reduce(&init, reduce)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,20 +20,33 @@
 //! ```
 #![warn(missing_docs)]
 
+mod block;
 mod chunked;
+pub mod cluster;
 mod contract;
+#[cfg(feature = "cuda")]
+pub mod cuda;
 mod dense;
+mod dense_cluster;
 mod family;
 mod float;
+mod graph;
 pub mod kernels;
 mod ops;
 mod pass;
 mod sparse;
+mod sparse_cluster;
+mod sparse_factor;
 
+pub use block::SampleBlock;
 pub use chunked::{Chunked, ChunkedVector, SplitRows};
+pub use cluster::{KMeansStep, Nearest};
 pub use contract::{
-    ArrayError, BlockVector, DataMatrix, GlmHessian, GlmLossGrad, Linear, SampleVector,
+    ArrayError, BlockVector, ColumnsOf, DataMatrix, GlmHessian, GlmLossGrad, Linear, SampleVector,
 };
+#[cfg(feature = "cuda")]
+pub use cuda::{CudaError, CudaMatrix, CudaVector};
 pub use family::{ElementTerms, GlmFamily};
 pub use float::Float;
-pub use ops::{ElementCheck, PairReduction, Reduction, UnaryOp};
+pub use graph::BlockSolve;
+pub use ops::{hash_uniform, BinaryOp, ElementCheck, PairReduction, Reduction, UnaryOp};

@@ -34,6 +34,24 @@ pub enum UnaryOp {
     /// `1` where the value is strictly above the threshold, else `0` (class labels,
     /// as scikit-learn: a zero decision value is class 0).
     Threshold(f64),
+    /// `scale * v + shift`.
+    Affine {
+        /// Multiplier.
+        scale: f64,
+        /// Added after scaling.
+        shift: f64,
+    },
+    /// `max(v, c)`.
+    ClampMin(f64),
+    /// `1` where the value equals `c`, else `0` (an indicator of one cluster label).
+    EqualTo(f64),
+    /// `|v|`.
+    Abs,
+    /// `e^v`.
+    Exp,
+    /// `1 / sqrt(v)` where `v > 0`, else `1` (degree scaling of a graph Laplacian, with
+    /// isolated nodes left unscaled).
+    InvSqrtOrOne,
 }
 
 impl UnaryOp {
@@ -47,6 +65,31 @@ impl UnaryOp {
                     F::one()
                 } else {
                     F::zero()
+                }
+            }
+            UnaryOp::Affine { scale, shift } => F::of(scale) * v + F::of(shift),
+            UnaryOp::ClampMin(c) => {
+                let c = F::of(c);
+                if v < c {
+                    c
+                } else {
+                    v
+                }
+            }
+            UnaryOp::EqualTo(c) => {
+                if v == F::of(c) {
+                    F::one()
+                } else {
+                    F::zero()
+                }
+            }
+            UnaryOp::Abs => v.abs(),
+            UnaryOp::Exp => v.exp(),
+            UnaryOp::InvSqrtOrOne => {
+                if v > F::zero() {
+                    F::one() / v.sqrt()
+                } else {
+                    F::one()
                 }
             }
         }
@@ -103,4 +146,64 @@ impl PairReduction {
             PairReduction::Deviance(f) => f.loss_at_mean(a.as_f64(), b.as_f64()),
         }
     }
+}
+
+/// An elementwise combination of two equally long vectors `(a, b)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    /// `a + b`.
+    Add,
+    /// `a * b`.
+    Mul,
+    /// `min(a, b)`.
+    Min,
+    /// `1` where `a < b`, else `0`.
+    Less,
+}
+
+impl BinaryOp {
+    /// Applies the combination to one pair of values.
+    #[inline(always)]
+    pub fn apply<F: Float>(self, a: F, b: F) -> F {
+        match self {
+            BinaryOp::Add => a + b,
+            BinaryOp::Mul => a * b,
+            BinaryOp::Min => {
+                if b < a {
+                    b
+                } else {
+                    a
+                }
+            }
+            BinaryOp::Less => {
+                if a < b {
+                    F::one()
+                } else {
+                    F::zero()
+                }
+            }
+        }
+    }
+}
+
+/// A uniform number in `[0, 1)` that depends only on `(seed, index)`: a counter-based
+/// generator (SplitMix64's finaliser), so every backend, a GPU included, draws the same
+/// number for sample `index` however the rows are split.
+///
+/// ```
+/// use duckml_arrays::hash_uniform;
+/// let u = hash_uniform(7, 123);
+/// assert!((0.0..1.0).contains(&u));
+/// assert_eq!(u, hash_uniform(7, 123));
+/// assert_ne!(u, hash_uniform(8, 123));
+/// ```
+#[inline(always)]
+pub fn hash_uniform(seed: u64, index: u64) -> f64 {
+    let mut z = seed
+        .wrapping_mul(0xD1B5_4A32_D192_ED03)
+        .wrapping_add(index.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }

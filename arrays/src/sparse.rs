@@ -8,15 +8,15 @@
 use crate::contract::default_glm_loss_grad;
 use crate::kernels::fold_row_ranges;
 use crate::pass::{coef_as, host_vector, to_f64_vec, GlmAcc};
-use crate::{ArrayError, DataMatrix, Float, GlmFamily, GlmLossGrad, Linear};
-use ndarray::{Array1, Array2, ArrayView1};
+use crate::{ArrayError, DataMatrix, Float, GlmFamily, GlmLossGrad, KMeansStep, Linear, Nearest};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use rayon::prelude::*;
 use sprs::{CsMatBase, SpIndex};
 use std::ops::Deref;
 
 /// The non-zeros of one outer slice (a row of CSR, a column of CSC).
 #[inline(always)]
-fn outer<F, I, Iptr, PS, IS, DS>(
+pub(crate) fn outer<F, I, Iptr, PS, IS, DS>(
     m: &CsMatBase<F, I, PS, IS, DS, Iptr>,
     i: usize,
 ) -> (&[I], &[F])
@@ -49,7 +49,7 @@ fn sparse_axpy<F: Float, I: SpIndex>(alpha: F, idx: &[I], val: &[F], acc: &mut [
 }
 
 /// Rows per task for CSR passes are sized by the average row's stored bytes.
-fn avg_row_len<F, I, Iptr, PS, IS, DS>(m: &CsMatBase<F, I, PS, IS, DS, Iptr>) -> usize
+pub(crate) fn avg_row_len<F, I, Iptr, PS, IS, DS>(m: &CsMatBase<F, I, PS, IS, DS, Iptr>) -> usize
 where
     I: SpIndex,
     Iptr: SpIndex,
@@ -60,7 +60,7 @@ where
     m.nnz().div_ceil(m.rows().max(1)).max(1)
 }
 
-fn entry_bytes<F, I>() -> usize {
+pub(crate) fn entry_bytes<F, I>() -> usize {
     std::mem::size_of::<F>() + std::mem::size_of::<I>()
 }
 
@@ -210,6 +210,54 @@ where
 
     fn vector_blocks<'v>(&self, v: &'v Array1<F>) -> Vec<&'v Array1<F>> {
         vec![v]
+    }
+
+    // Clustering (sparse_cluster.rs): fused passes over CSR rows; CSC takes the
+    // contract's defaults except for the row norms and row copies.
+    fn row_sq_norms(&self) -> Array1<F> {
+        crate::sparse_cluster::row_sq_norms(self)
+    }
+
+    fn rows_to_host(&self, rows: &[usize]) -> Result<Array2<f64>, ArrayError> {
+        crate::sparse_cluster::rows_to_host(self, rows)
+    }
+
+    fn sq_distances(&self, points: ArrayView2<f64>, floor: Option<&Array1<F>>) -> Vec<Array1<F>> {
+        if !self.is_csr() {
+            return crate::cluster::default_sq_distances(self, points, floor);
+        }
+        crate::sparse_cluster::sq_distances(self, points, floor)
+    }
+
+    fn nearest_center(&self, centers: ArrayView2<f64>) -> Nearest<Array1<F>> {
+        if !self.is_csr() {
+            return crate::cluster::default_nearest_center(self, centers);
+        }
+        crate::sparse_cluster::nearest_center(self, centers)
+    }
+
+    fn kmeans_step(&self, centers: ArrayView2<f64>, labels: &mut Array1<F>) -> KMeansStep {
+        if !self.is_csr() {
+            return crate::cluster::default_kmeans_step(self, centers, labels);
+        }
+        crate::sparse_cluster::kmeans_step(self, centers, labels)
+    }
+
+    fn block_product(&self, v: &Array2<F>) -> Array2<F> {
+        if !self.is_csr() {
+            return crate::graph::default_block_product(self, v);
+        }
+        crate::sparse_cluster::block_product(self, v)
+    }
+
+    fn laplacian_solver(&self, shift: f64) -> Option<Box<dyn crate::BlockSolve<Array2<F>>>> {
+        crate::sparse_cluster::laplacian_solver(self, shift)
+    }
+
+    fn diagonal_from(&self, first_col: usize) -> Array1<F> {
+        (0..self.rows())
+            .map(|i| self.get(i, first_col + i).copied().unwrap_or(F::zero()))
+            .collect()
     }
 
     fn glm_loss_grad(&self, family: GlmFamily, y: &Array1<F>, lin: Linear<'_>) -> GlmLossGrad {

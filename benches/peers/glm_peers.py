@@ -31,15 +31,15 @@ import time
 import warnings
 
 
-def _try_import(name):
+def _try_import(name, then="skipping it"):
     try:
         return importlib.import_module(name)
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        print(f"glm_peers: {name} is not installed ({exc}); skipping it")
+        print(f"glm_peers: {name} is not installed ({exc}); {then}")
         return None
 
 
-np = _try_import("numpy")
+np = _try_import("numpy", then="nothing to run")
 if np is None:
     sys.exit(0)
 
@@ -61,6 +61,38 @@ def time_fit(fit, runs):
         times.append(time.perf_counter() - t0)
     times.sort()
     return times[len(times) // 2], times[0], model
+
+
+def median_time(f, reps=5):
+    f()
+    ts = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        f()
+        ts.append(time.perf_counter() - t0)
+    return sorted(ts)[reps // 2]
+
+
+def time_passes(x, y, alpha):
+    """Seconds of one pass of the bulk operations a fit is made of (where time goes)."""
+    n, p = x.shape
+    v = np.full(p, 0.1)
+    r = np.linspace(-1.0, 1.0, n)
+    parts = [f"sum(X) {median_time(lambda: x.sum()):.4f} s",
+             f"X @ v {median_time(lambda: x @ v):.4f} s",
+             f"X.T @ r {median_time(lambda: x.T @ r):.4f} s"]
+    try:  # scikit-learn's private loss object: one loss+gradient evaluation of its lbfgs
+        from sklearn._loss.loss import HalfBinomialLoss
+        from sklearn.linear_model._linear_loss import LinearModelLoss
+
+        lml = LinearModelLoss(base_loss=HalfBinomialLoss(), fit_intercept=True)
+        w = np.append(v, 0.25)
+        t = median_time(lambda: lml.loss_gradient(w, x, y, l2_reg_strength=alpha, n_threads=1))
+        parts.append(f"sklearn loss_gradient {t:.4f} s")
+    except Exception as exc:  # private API: may move between versions
+        parts.append(f"sklearn loss_gradient unavailable ({type(exc).__name__})")
+    gb = x.nbytes / 1e9
+    print(f"one pass ({gb:.2f} GB of X): " + ", ".join(parts))
 
 
 def blas_info():
@@ -85,6 +117,8 @@ def main():
     ap.add_argument("--csv", help="also write the rows to this CSV file")
     ap.add_argument("--coef", action="append", default=[], metavar="NAME=PATH",
                     help="evaluate the objective of another fit's [coef..., intercept]")
+    ap.add_argument("--passes", action="store_true",
+                    help="also time one pass of X @ v, X.T @ r and scikit-learn's loss_gradient")
     ap.add_argument("--only", default="sklearn,glum-irls-ls,glum-lbfgs",
                     help="comma-separated subset of the peer fits to run")
     args = ap.parse_args()
@@ -105,6 +139,9 @@ def main():
     print(f"BLAS (threadpoolctl): {blas_info()}")
     print(f"data: {args.x} {n} x {p} {x.dtype}, C-contiguous={x.flags['C_CONTIGUOUS']}, "
           f"alpha={alpha:g} (C={1.0 / (alpha * n):g}), runs={args.runs}")
+
+    if args.passes:
+        time_passes(x, y, alpha)
 
     rows = []  # (name, median_s, best_s, n_iter, objective)
 

@@ -4,7 +4,7 @@
 # then scikit-learn's and glum's on the same arrays (benches/peers/glm_peers.py),
 # which also evaluates duckml's coefficients with the same numpy objective.
 #
-#   PYTHON=/path/to/venv/bin/python benches/peers/run_glm_bench.sh [OUTDIR]
+#   PYTHON=/path/to/venv/bin/python [RUNS=3] [TOLS=1e-5,1e-6] benches/peers/run_glm_bench.sh [OUTDIR]
 #
 # OUTDIR (default /tmp/duckml-glm-bench) gets one folder per n (about 0.9 GB at 10^6)
 # and a log. The peers run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (set on
@@ -15,6 +15,7 @@ cd "$(dirname "$0")/../.."
 OUT=${1:-/tmp/duckml-glm-bench}
 PY=${PYTHON:-python3}
 TOLS=${TOLS:-1e-5,1e-6}
+RUNS=${RUNS:-3}
 mkdir -p "$OUT"
 exec > >(tee "$OUT/log.txt") 2>&1
 
@@ -27,13 +28,13 @@ for n in 100000 1000000; do
     alpha=$(awk "BEGIN { printf \"%.17g\", 1 / $n }")
     echo "== n = $n, p = 100, alpha = $alpha"
     uptime
-    "$OUT/glm_bench" --n "$n" --p 100 --tols "$TOLS" --out "$dir"
+    "$OUT/glm_bench" --n "$n" --p 100 --tols "$TOLS" --runs "$RUNS" --out "$dir"
     coefs=()
     for f in "$dir"/duckml_*.npy; do
         coefs+=(--coef "$(basename "$f" .npy)=$f")
     done
     uptime
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" benches/peers/glm_peers.py \
-        --x "$dir/x.npy" --y "$dir/y.npy" --alpha "$alpha" "${coefs[@]}" --csv "$dir/peers.csv"
+        --x "$dir/x.npy" --y "$dir/y.npy" --alpha "$alpha" --runs "$RUNS" --passes "${coefs[@]}" --csv "$dir/peers.csv"
 done
 uptime

@@ -88,6 +88,15 @@ pub enum DatasetError {
         /// The file (or in-memory source name) concerned.
         path: String,
     },
+
+    /// A PNG image could not be decoded or encoded.
+    #[error("'{path}': {message}")]
+    Image {
+        /// The file (or in-memory source name) concerned.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
 }
 
 /// Convenience alias used throughout the crate.

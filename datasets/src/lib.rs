@@ -27,6 +27,7 @@ pub mod bundled;
 pub mod csv_io;
 pub mod error;
 pub mod generators;
+pub mod image;
 pub mod npy_io;
 pub mod sparse_generators;
 pub mod svmlight;
@@ -37,6 +38,10 @@ pub use error::DatasetError;
 pub use generators::{
     make_blobs, make_classification, make_poisson, make_regression, Blobs, Regression,
     CLASSIFICATION_INTERCEPT, POISSON_INTERCEPT, REGRESSION_INTERCEPT,
+};
+pub use image::{
+    coins, decode_png_gray, exp_affinity, gaussian_filter_u8, img_to_graph, read_png_gray,
+    rescale_bilinear, write_png_rgb,
 };
 pub use npy_io::{read_npy_matrix, read_npy_vector, write_npy_matrix, write_npy_vector};
 pub use sparse_generators::{make_sparse_classification, make_sparse_regression, SparseRegression};

@@ -48,6 +48,40 @@ pub enum Error {
     /// An array backend refused an operation.
     #[error(transparent)]
     Array(#[from] ArrayError),
+    /// More clusters requested than there are samples.
+    #[error("n_clusters = {n_clusters} is larger than the number of samples ({n_samples})")]
+    TooManyClusters {
+        /// Clusters requested.
+        n_clusters: usize,
+        /// Samples in `x`.
+        n_samples: usize,
+    },
+    /// More embedding components requested than there are samples.
+    #[error("n_components = {n_components} is larger than the number of samples ({n_samples})")]
+    TooManyComponents {
+        /// Components requested.
+        n_components: usize,
+        /// Samples (graph nodes).
+        n_samples: usize,
+    },
+    /// A precomputed affinity matrix that is not square.
+    #[error("a precomputed affinity must be square, got {rows} x {cols}")]
+    NotSquare {
+        /// Rows given.
+        rows: usize,
+        /// Columns given.
+        cols: usize,
+    },
+    /// Explicit initial centres whose shape is not `n_clusters x n_features`.
+    #[error(
+        "initial centres have shape {found:?}, expected {expected:?} (n_clusters x n_features)"
+    )]
+    InitShape {
+        /// `(n_clusters, n_features)`.
+        expected: (usize, usize),
+        /// The shape given.
+        found: (usize, usize),
+    },
 }
 
 /// Result alias for the estimators.

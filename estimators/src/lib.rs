@@ -2,10 +2,15 @@
 //! every array type that implements [`duckml_arrays::DataMatrix`].
 #![warn(missing_docs)]
 
+pub mod cluster;
 mod error;
 pub mod glm;
 mod validate;
 
+pub use cluster::{
+    Affinity, AssignLabels, EigenSolver, Init, KMeans, KMeansModel, SpectralClustering,
+    SpectralModel,
+};
 pub use error::{Error, Result};
 pub use glm::{
     FittedGlm, Glm, LinearRegression, LinearRegressionModel, LogisticRegression,

@@ -74,11 +74,7 @@ where
         let mut dir = two_loop(&pairs, &g);
         // First step (no curvature yet): a unit-length move, like scipy's L-BFGS-B;
         // the Wolfe search lengthens or shortens it.
-        let t0 = if pairs.is_empty() {
-            1.0 / gnorm
-        } else {
-            1.0
-        };
+        let t0 = if pairs.is_empty() { 1.0 / gnorm } else { 1.0 };
         if g.dot(&dir) >= 0.0 {
             pairs.clear();
             dir = -&g;

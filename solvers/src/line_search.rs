@@ -106,16 +106,33 @@ where
         let wn = w + &(dir * t);
         let (fnew, gn) = eval(&wn);
         let slope = gn.dot(dir);
-        Point { t, w: wn, f: fnew, g: gn, slope }
+        Point {
+            t,
+            w: wn,
+            f: fnew,
+            g: gn,
+            slope,
+        }
     };
     let sufficient = |p: &Point| p.f.is_finite() && p.f <= f + 1e-3 * p.t * slope0;
     let curvature = |p: &Point| p.slope.abs() <= -WOLFE_C2 * slope0;
     // Near the optimum decreases drop below rounding: accept a point that does not
     // increase f beyond rounding and satisfies the curvature condition.
     let approx = |p: &Point| p.f.is_finite() && p.f <= f + precision * f.abs() && curvature(p);
-    let accept = |p: Point| Trial::Accepted { w: p.w, f: p.f, g: p.g, t: p.t };
+    let accept = |p: Point| Trial::Accepted {
+        w: p.w,
+        f: p.f,
+        g: p.g,
+        t: p.t,
+    };
 
-    let mut prev = Point { t: 0.0, w: w.clone(), f, g: g.clone(), slope: slope0 };
+    let mut prev = Point {
+        t: 0.0,
+        w: w.clone(),
+        f,
+        g: g.clone(),
+        slope: slope0,
+    };
     let mut t = t0;
     let (mut lo, mut hi);
     loop {

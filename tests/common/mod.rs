@@ -123,3 +123,5 @@ pub fn fit_case<F: Float, X: DataMatrix<F>>(
 pub fn rel(a: f64, b: f64) -> f64 {
     (a - b).abs() / b.abs().max(1e-300)
 }
+
+pub mod kmeans;

@@ -1,0 +1,397 @@
+//! The normalised graph Laplacian as an operator on blocks of sample vectors, and its
+//! smallest eigenpairs by Chebyshev-filtered subspace iteration (Zhou and Saad 2007).
+//!
+//! Everything n-sized goes through the contract: one `block_product` (graph times a
+//! block) and a few elementwise block updates per filter degree; Gram matrices of the
+//! block (b x b) and the Rayleigh-Ritz problem are the only host work.
+//!
+//! Why a polynomial filter: a block Rayleigh-Ritz step costs about `b` products with the
+//! graph (b = block size), so applying a degree-d Chebyshev polynomial that damps the
+//! unwanted end of the spectrum `[a, 2]` between Rayleigh-Ritz steps spends the time in
+//! cheap products instead of repeated orthogonalisation.
+
+use super::small::sym_eig;
+use duckml_arrays::{
+    BinaryOp, ColumnsOf, DataMatrix, Float, Linear, Reduction, SampleBlock, SampleVector, UnaryOp,
+};
+use ndarray::{Array1, Array2};
+use rand::rngs::StdRng;
+use rand::Rng;
+
+/// `L = I - D^{-1/2} (A - diag A) D^{-1/2}` for an affinity `A` (the diagonal of A is
+/// ignored, as scipy's `csgraph.laplacian`; isolated nodes get `L_ii = 1`).
+pub(crate) struct Laplacian<'a, F: Float, X: DataMatrix<F>> {
+    graph: &'a X,
+    /// `d^{-1/2}` (1 for isolated nodes).
+    pub(crate) inv_sqrt_deg: X::Vector,
+    /// `sqrt(d)` (1 for isolated nodes): the eigenvector of eigenvalue 0.
+    pub(crate) sqrt_deg: X::Vector,
+    /// `1 + diag(A) / d` (the coefficient of `Y` in `L Y`).
+    keep: X::Vector,
+    /// `-d^{-1/2}`.
+    neg_inv_sqrt_deg: X::Vector,
+    /// Number of isolated nodes.
+    pub(crate) n_isolated: usize,
+    /// Products with the graph so far (one per block column).
+    pub(crate) products: std::cell::Cell<usize>,
+}
+
+impl<'a, F: Float, X: DataMatrix<F>> Laplacian<'a, F, X> {
+    pub(crate) fn new(graph: &'a X) -> Self {
+        let n = graph.n_rows();
+        let ones = Array1::<f64>::ones(n);
+        let row_sums = graph.linear_predictor(Linear {
+            coef: ones.view(),
+            intercept: 0.0,
+        });
+        let diag = graph.diagonal_from(0);
+        let has_loops = diag.reduce(Reduction::SquaredDeviation(0.0)) > 0.0;
+        let neg_diag = diag.map(UnaryOp::Affine {
+            scale: -1.0,
+            shift: 0.0,
+        });
+        let deg = row_sums.zip_map(&neg_diag, BinaryOp::Add);
+        let isolated = deg.map(UnaryOp::ClampMin(0.0)).map(UnaryOp::EqualTo(0.0));
+        let n_isolated = isolated.reduce(Reduction::Sum).round() as usize;
+        let inv_sqrt_deg = deg.map(UnaryOp::InvSqrtOrOne);
+        let s2 = inv_sqrt_deg.zip_map(&inv_sqrt_deg, BinaryOp::Mul);
+        let sqrt_deg = s2.map(UnaryOp::InvSqrtOrOne);
+        let keep = if has_loops {
+            diag.zip_map(&s2, BinaryOp::Mul).map(UnaryOp::Affine {
+                scale: 1.0,
+                shift: 1.0,
+            })
+        } else {
+            deg.map(UnaryOp::Affine {
+                scale: 0.0,
+                shift: 1.0,
+            })
+        };
+        let neg_inv_sqrt_deg = inv_sqrt_deg.map(UnaryOp::Affine {
+            scale: -1.0,
+            shift: 0.0,
+        });
+        Laplacian {
+            graph,
+            inv_sqrt_deg,
+            sqrt_deg,
+            keep,
+            neg_inv_sqrt_deg,
+            n_isolated,
+            products: std::cell::Cell::new(0),
+        }
+    }
+
+    /// `L Y`.
+    pub(crate) fn apply(&self, y: &ColumnsOf<F, X>) -> ColumnsOf<F, X> {
+        self.products.set(self.products.get() + y.n_cols());
+        let sy = y.scale_rows(&self.inv_sqrt_deg);
+        let asy = self.graph.block_product(&sy);
+        y.axpby_rows(&self.keep, &asy, &self.neg_inv_sqrt_deg)
+    }
+}
+
+/// The outcome of the eigensolver.
+pub(crate) struct Eigen<C> {
+    /// The smallest eigenvalues, ascending.
+    pub(crate) values: Vec<f64>,
+    /// Their eigenvectors (orthonormal columns).
+    pub(crate) vectors: C,
+    /// Rayleigh-Ritz steps.
+    pub(crate) n_iter: usize,
+    /// Whether every wanted residual norm reached the tolerance.
+    pub(crate) converged: bool,
+    /// Largest residual norm `|L v - lambda v|` of the wanted pairs.
+    pub(crate) residual: f64,
+}
+
+/// `B` with `y B` orthonormal, from the eigendecomposition of `G = y^T y`, dropping
+/// numerically dependent directions; also `sigma_min / sigma_max` of the kept ones.
+fn orthonormaliser(g: &Array2<f64>) -> (Array2<f64>, f64) {
+    let (sig, u) = sym_eig(g);
+    let smax = sig.last().copied().unwrap_or(0.0).max(0.0);
+    let keep: Vec<usize> = (0..sig.len()).filter(|&i| sig[i] > smax * 1e-14).collect();
+    let mut b = Array2::zeros((g.nrows(), keep.len()));
+    for (c, &i) in keep.iter().enumerate() {
+        b.column_mut(c).assign(&(&u.column(i) / sig[i].sqrt()));
+    }
+    let ratio = keep
+        .first()
+        .map_or(0.0, |&i| sig[i] / smax.max(f64::MIN_POSITIVE));
+    (b, ratio)
+}
+
+/// Orthonormal Ritz vectors of `L` in the span of `y`, the Ritz values ascending and
+/// every pair's residual norm `|L x - theta x|`, from Gram matrices of `y` and `L y`
+/// (`|L x|^2 - theta^2`: accurate because the residuals that matter are far above
+/// `eps |L x|`). An ill-conditioned `y` (a filtered block whose columns differ in
+/// scale by many orders) is orthonormalised explicitly first, twice if needed, so
+/// that the Gram matrices stay well conditioned.
+fn rayleigh_ritz<F: Float, X: DataMatrix<F>>(
+    op: &Laplacian<'_, F, X>,
+    y: &ColumnsOf<F, X>,
+) -> (ColumnsOf<F, X>, Vec<f64>, Vec<f64>) {
+    let mut g = y.gram(y);
+    let mut fixed: Option<ColumnsOf<F, X>> = None;
+    for _ in 0..2 {
+        let (b, ratio) = orthonormaliser(&g);
+        if ratio > 1e-6 && b.ncols() == g.ncols() {
+            break;
+        }
+        let z = fixed.as_ref().unwrap_or(y).mul_small(b.view());
+        g = z.gram(&z);
+        fixed = Some(z);
+    }
+    let y = fixed.as_ref().unwrap_or(y);
+    let w = op.apply(y);
+    let h = y.gram(&w);
+    let k = w.gram(&w);
+    let (b, _) = orthonormaliser(&g);
+    let h2 = b.t().dot(&h).dot(&b);
+    let (theta, q) = sym_eig(&h2);
+    let c = b.dot(&q);
+    let kc = c.t().dot(&k).dot(&c);
+    let res = theta
+        .iter()
+        .enumerate()
+        .map(|(j, t)| (kc[[j, j]] - t * t).max(0.0).sqrt())
+        .collect();
+    (y.mul_small(c.view()), theta, res)
+}
+
+/// Applies the degree-`d` Chebyshev polynomial that is small on `[a, upper]` and 1 at
+/// `low` (Zhou and Saad's scaled three-term recurrence, which cannot overflow).
+fn chebyshev_filter<F: Float, X: DataMatrix<F>>(
+    op: &Laplacian<'_, F, X>,
+    x: &ColumnsOf<F, X>,
+    d: usize,
+    a: f64,
+    upper: f64,
+    low: f64,
+) -> ColumnsOf<F, X> {
+    let e = (upper - a) / 2.0;
+    let c = (upper + a) / 2.0;
+    let mut sigma = e / (low - c);
+    let tau = 2.0 / sigma;
+    // Y1 = (L X - c X) sigma / e
+    let mut prev = x.clone();
+    let mut cur = op.apply(x).axpby(sigma / e, x, -c * sigma / e);
+    for _ in 1..d {
+        let sigma_new = 1.0 / (tau - sigma);
+        // Y_{k+1} = 2 sigma_new / e (L Y_k - c Y_k) - sigma sigma_new Y_{k-1}
+        let f = 2.0 * sigma_new / e;
+        let lk = op.apply(&cur).axpby(f, &cur, -c * f);
+        let next = lk.axpby(1.0, &prev, -sigma * sigma_new);
+        prev = cur;
+        cur = next;
+        sigma = sigma_new;
+    }
+    cur
+}
+
+/// Which eigensolver [`smallest_eigenpairs`] uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum EigenSolver {
+    /// Shift-invert subspace iteration when the graph's backend can factorise its
+    /// Laplacian ([`DataMatrix::laplacian_solver`]: CSR and CSC graphs), else
+    /// [`EigenSolver::Chebyshev`].
+    Auto,
+    /// Chebyshev-filtered subspace iteration: products with the graph only.
+    Chebyshev,
+}
+
+/// The exact eigenvector of eigenvalue 0, `sqrt(degree)` normalised, when the graph
+/// has no isolated node: locked from the start (the blocks are kept orthogonal to it).
+struct Deflation<C> {
+    v0: C,
+}
+
+/// One subspace-iteration step: the next block from the current one, its Ritz values
+/// and the number of wanted pairs in it.
+type Step<'a, C> = dyn FnMut(&C, &[f64], usize) -> C + 'a;
+
+/// The `m` smallest eigenpairs of the normalised Laplacian, to residual norm `tol`, in
+/// at most `max_products` products of the graph with a vector.
+pub(crate) fn smallest_eigenpairs<F: Float, X: DataMatrix<F>>(
+    op: &Laplacian<'_, F, X>,
+    m: usize,
+    tol: f64,
+    max_products: usize,
+    solver: EigenSolver,
+    rng: &mut StdRng,
+) -> crate::Result<Eigen<ColumnsOf<F, X>>> {
+    let n = op.graph.n_rows();
+    // Guard vectors beyond the wanted ones speed up convergence of the last wanted.
+    let b = (m + (m / 2).max(8)).min(n);
+    let deflation = (op.n_isolated == 0 && b < n && m > 1).then(|| {
+        let norm = op.sqrt_deg.reduce(Reduction::SquaredDeviation(0.0)).sqrt();
+        Deflation {
+            v0: <ColumnsOf<F, X>>::from_columns(&[op.sqrt_deg.map(UnaryOp::Affine {
+                scale: 1.0 / norm,
+                shift: 0.0,
+            })]),
+        }
+    });
+    let bb = if deflation.is_some() { b - 1 } else { b };
+    let mut cols = Vec::with_capacity(bb);
+    if deflation.is_none() {
+        cols.push(op.sqrt_deg.clone());
+    }
+    while cols.len() < bb {
+        let v: Array1<F> = (0..n).map(|_| F::of(rng.gen_range(-1.0..1.0))).collect();
+        cols.push(op.graph.vector_from_host(v.view())?);
+    }
+    let start = <ColumnsOf<F, X>>::from_columns(&cols);
+    let mut step: Box<Step<'_, ColumnsOf<F, X>>> = match solver {
+        EigenSolver::Auto => match factorise(op) {
+            // Subspace iteration with (L + tau I)^{-1}.
+            Some((s, _tau)) => Box::new(move |x, _, _| s.solve(x)),
+            None => Box::new(|x, theta, need| chebyshev_step(op, x, theta, need)),
+        },
+        EigenSolver::Chebyshev => Box::new(|x, theta, need| chebyshev_step(op, x, theta, need)),
+    };
+    // Locked (converged) eigenpairs: the exact zero mode first when deflating; the
+    // active block is kept orthogonal to them and shrinks as they converge, so later
+    // steps solve and orthogonalise only what is still moving.
+    let mut locked: Option<ColumnsOf<F, X>> = deflation.map(|d| d.v0);
+    let mut locked_vals: Vec<f64> = locked.iter().map(|_| 0.0).collect();
+    let mut locked_res: Vec<f64> = locked_vals.clone();
+    let project = |y: ColumnsOf<F, X>, locked: &Option<ColumnsOf<F, X>>| match locked {
+        Some(l) => {
+            let c = -l.gram(&y);
+            y.add_product(l, c.view())
+        }
+        None => y,
+    };
+    let (mut x, mut theta, mut res) = rayleigh_ritz(op, &project(start, &locked));
+    let mut active = bb;
+    let mut n_iter = 1;
+    let mut converged = false;
+    loop {
+        let need = m.saturating_sub(locked_vals.len());
+        let done = res.iter().take(need).take_while(|&&r| r <= tol).count();
+        if need == 0 || (done == need && theta.len() >= need) {
+            converged = true;
+            break;
+        }
+        if done > 0 {
+            let sel = |range: std::ops::Range<usize>| {
+                let mut s = Array2::<f64>::zeros((theta.len(), range.len()));
+                for (c, j) in range.enumerate() {
+                    s[[j, c]] = 1.0;
+                }
+                s
+            };
+            let newly = x.mul_small(sel(0..done).view());
+            x = x.mul_small(sel(done..theta.len()).view());
+            locked = Some(match locked {
+                Some(l) => l.hcat(&newly),
+                None => newly,
+            });
+            locked_vals.extend(theta.drain(..done));
+            locked_res.extend(res.drain(..done));
+            active -= done;
+            continue;
+        }
+        if op.products.get() >= max_products || theta.len() <= need {
+            break;
+        }
+        let y = project(step(&x, &theta, need), &locked);
+        (x, theta, res) = rayleigh_ritz(op, &y);
+        if theta.len() < active {
+            // Directions lost to rounding: top the block up with fresh random ones.
+            let mut cols = Vec::with_capacity(active - theta.len());
+            while cols.len() < active - theta.len() {
+                let v: Array1<F> = (0..n).map(|_| F::of(rng.gen_range(-1.0..1.0))).collect();
+                cols.push(op.graph.vector_from_host(v.view())?);
+            }
+            let more = x.hcat(&<ColumnsOf<F, X>>::from_columns(&cols));
+            (x, theta, res) = rayleigh_ritz(op, &project(more, &locked));
+        }
+        n_iter += 1;
+        log::debug!(
+            "spectral eigensolver: step {n_iter}, locked {}, active {}, worst residual {:.2e}",
+            locked_vals.len(),
+            theta.len(),
+            res.iter().take(need).copied().fold(0.0, f64::max)
+        );
+    }
+    drop(step);
+    let need = m.saturating_sub(locked_vals.len());
+    let act = finish(x, theta, res, need, n_iter, converged);
+    let mut values = locked_vals;
+    values.extend(act.values);
+    let residual = locked_res.iter().copied().fold(act.residual, f64::max);
+    let vectors = match (locked, need) {
+        (Some(l), 0) => l,
+        (Some(l), _) => l.hcat(&act.vectors),
+        (None, _) => act.vectors,
+    };
+    Ok(Eigen {
+        values,
+        vectors,
+        n_iter,
+        converged: act.converged,
+        residual,
+    })
+}
+
+/// A factorisation of `L + tau I`, with `tau > 0` small (the clustered small
+/// eigenvalues map to well-separated large ones); a larger `tau` if the factorisation
+/// fails numerically.
+#[allow(clippy::type_complexity)]
+fn factorise<F: Float, X: DataMatrix<F>>(
+    op: &Laplacian<'_, F, X>,
+) -> Option<(Box<dyn duckml_arrays::BlockSolve<ColumnsOf<F, X>>>, f64)> {
+    let mut tau = 1e-8;
+    while tau <= 1e-2 {
+        if let Some(s) = op.graph.laplacian_solver(tau) {
+            return Some((s, tau));
+        }
+        tau *= 100.0;
+    }
+    None
+}
+
+/// One Chebyshev filter application, its degree chosen from the Ritz values: enough to
+/// shrink the slowest wanted component by about e^4 relative to the cut-off.
+fn chebyshev_step<F: Float, X: DataMatrix<F>>(
+    op: &Laplacian<'_, F, X>,
+    x: &ColumnsOf<F, X>,
+    theta: &[f64],
+    m: usize,
+) -> ColumnsOf<F, X> {
+    let upper = 2.0;
+    let a = *theta.last().expect("non-empty block");
+    let low = theta[0].min(0.0);
+    let tm = ((upper + a) / 2.0 - theta[m.min(theta.len()) - 1]) / ((upper - a) / 2.0);
+    let d = if tm > 1.0 {
+        (4.0 / tm.acosh()).ceil().clamp(8.0, 200.0) as usize
+    } else {
+        8
+    };
+    chebyshev_filter(op, x, d, a, upper, low)
+}
+
+/// The first `m` Ritz pairs.
+fn finish<F: Float, C: SampleBlock<F>>(
+    x: C,
+    theta: Vec<f64>,
+    res: Vec<f64>,
+    m: usize,
+    n_iter: usize,
+    converged: bool,
+) -> Eigen<C> {
+    let keep = theta.len().min(m);
+    let mut sel = Array2::<f64>::zeros((theta.len(), keep));
+    for j in 0..keep {
+        sel[[j, j]] = 1.0;
+    }
+    Eigen {
+        values: theta[..keep].to_vec(),
+        vectors: x.mul_small(sel.view()),
+        n_iter,
+        converged,
+        residual: res.iter().take(m).copied().fold(0.0, f64::max),
+    }
+}

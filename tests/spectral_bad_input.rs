@@ -1,0 +1,127 @@
+//! SpectralClustering refuses bad input with typed errors and fits disconnected graphs
+//! (with a warning, as scikit-learn), never panicking.
+
+use duckml::estimators::{Affinity, AssignLabels, EigenSolver, Error, SpectralClustering};
+use ndarray::{array, Array2};
+use sprs::CsMat;
+
+fn two_triangles() -> Array2<f64> {
+    let mut a = Array2::<f64>::zeros((6, 6));
+    for (i, j) in [(0, 1), (0, 2), (1, 2), (3, 4), (3, 5), (4, 5)] {
+        a[[i, j]] = 1.0;
+        a[[j, i]] = 1.0;
+    }
+    a
+}
+
+fn pre(k: usize) -> SpectralClustering {
+    SpectralClustering::new(k).affinity(Affinity::Precomputed)
+}
+
+#[test]
+fn cluster_and_component_counts_are_checked() {
+    let a = two_triangles();
+    assert!(matches!(
+        pre(0).fit(&a).unwrap_err(),
+        Error::InvalidParameter {
+            name: "n_clusters",
+            ..
+        }
+    ));
+    assert_eq!(
+        pre(7).fit(&a).unwrap_err(),
+        Error::TooManyClusters {
+            n_clusters: 7,
+            n_samples: 6
+        }
+    );
+    assert_eq!(
+        pre(2).n_components(7).fit(&a).unwrap_err(),
+        Error::TooManyComponents {
+            n_components: 7,
+            n_samples: 6
+        }
+    );
+    assert!(matches!(
+        pre(2).n_components(0).fit(&a).unwrap_err(),
+        Error::InvalidParameter {
+            name: "n_components",
+            ..
+        }
+    ));
+}
+
+#[test]
+fn bad_values_and_shapes_are_refused() {
+    let mut a = two_triangles();
+    a[[0, 1]] = f64::NAN;
+    assert_eq!(pre(2).fit(&a).unwrap_err(), Error::NonFinite("x"));
+    let x = array![[0.0, 1.0], [f64::INFINITY, 0.0], [1.0, 1.0]];
+    assert_eq!(
+        SpectralClustering::new(2).fit(&x).unwrap_err(),
+        Error::NonFinite("x")
+    );
+    assert!(matches!(
+        pre(1).fit(&Array2::<f64>::zeros((0, 0))).unwrap_err(),
+        Error::EmptyData(_)
+    ));
+    assert_eq!(
+        pre(2).fit(&Array2::<f64>::zeros((4, 3))).unwrap_err(),
+        Error::NotSquare { rows: 4, cols: 3 }
+    );
+    let param = |e: Error| match e {
+        Error::InvalidParameter { name, .. } => name,
+        other => panic!("unexpected {other}"),
+    };
+    let a = two_triangles();
+    assert_eq!(
+        param(pre(2).eigen_tol(0.0).fit(&a).unwrap_err()),
+        "eigen_tol"
+    );
+    assert_eq!(param(pre(2).n_init(0).fit(&a).unwrap_err()), "n_init");
+    let x = array![[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
+    assert_eq!(
+        param(
+            SpectralClustering::new(2)
+                .affinity(Affinity::Rbf { gamma: -1.0 })
+                .fit(&x)
+                .unwrap_err()
+        ),
+        "gamma"
+    );
+}
+
+#[test]
+fn disconnected_graphs_are_fitted_with_a_warning() {
+    // Two components plus an isolated node, dense and sparse, every solver and method.
+    let mut a = Array2::<f64>::zeros((7, 7));
+    a.slice_mut(ndarray::s![..6, ..6]).assign(&two_triangles());
+    let csr = CsMat::csr_from_dense(a.view(), 0.0);
+    for how in [
+        AssignLabels::KMeans,
+        AssignLabels::Discretize,
+        AssignLabels::ClusterQr,
+    ] {
+        for solver in [EigenSolver::Auto, EigenSolver::Chebyshev] {
+            for m in [
+                pre(3)
+                    .assign_labels(how)
+                    .eigen_solver(solver)
+                    .fit(&a)
+                    .unwrap(),
+                pre(3)
+                    .assign_labels(how)
+                    .eigen_solver(solver)
+                    .fit(&csr)
+                    .unwrap(),
+            ] {
+                let l = m.labels();
+                assert_eq!(l.len(), 7);
+                assert!(m.eigenvalues().iter().filter(|v| v.abs() < 1e-8).count() >= 2);
+                // Each triangle stays together.
+                assert!(l[0] == l[1] && l[1] == l[2], "{how:?} {solver:?}: {l:?}");
+                assert!(l[3] == l[4] && l[4] == l[5], "{how:?} {solver:?}: {l:?}");
+            }
+        }
+    }
+}
