@@ -96,7 +96,24 @@ where
     }
 
     fn all_finite(&self) -> bool {
-        self.iter().all(|v| v.is_finite())
+        // A branch-free sum of non-finite flags per row range, in parallel: this check
+        // reads all of X once per fit, so it should cost no more than a GLM pass.
+        let x = self.view();
+        let bad = fold_row_ranges(
+            self.nrows(),
+            self.ncols(),
+            elem_bytes::<F>(),
+            || 0usize,
+            |acc, range| {
+                let rows = x.slice(s![range, ..]);
+                acc + rows
+                    .iter()
+                    .map(|v| usize::from(!v.is_finite()))
+                    .sum::<usize>()
+            },
+            |a, b| a + b,
+        );
+        bad == 0
     }
 
     fn linear_predictor(&self, lin: Linear<'_>) -> Array1<F> {
@@ -230,16 +247,8 @@ where
             elem_bytes::<F>(),
             || GlmAcc::<F>::new(p),
             |mut acc, range| {
-                // One read of each row: eta, loss and residual, then X^T r while the
-                // row is still in L1.
                 let rows = x.slice(s![range.clone(), ..]);
-                for (row, &yi) in rows.rows().into_iter().zip(y.slice(s![range]).iter()) {
-                    let eta = b0 + row_dot_slice(row, &coef);
-                    let t = family.terms(yi, eta);
-                    acc.loss += t.loss.as_f64();
-                    acc.grad_intercept += t.residual.as_f64();
-                    row_axpy(t.residual, row, &mut acc.grad);
-                }
+                glm_rows(family, rows, y.slice(s![range]), &coef, b0, &mut acc);
                 acc
             },
             GlmAcc::merge,
@@ -272,6 +281,60 @@ where
             },
             |a, b| a + b,
         )
+    }
+}
+
+/// The fused GLM pass over a range of rows, compiled with AVX2 and FMA when the CPU
+/// has them (chosen at run time; the portable build only assumes SSE2).
+fn glm_rows<F: Float>(
+    family: GlmFamily,
+    rows: ndarray::ArrayView2<F>,
+    y: ArrayView1<F>,
+    coef: &[F],
+    b0: F,
+    acc: &mut GlmAcc<F>,
+) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+            // SAFETY: the CPU supports the features the function is compiled for.
+            unsafe { glm_rows_avx2(family, rows, y, coef, b0, acc) };
+            return;
+        }
+    }
+    glm_rows_body(family, rows, y, coef, b0, acc);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn glm_rows_avx2<F: Float>(
+    family: GlmFamily,
+    rows: ndarray::ArrayView2<F>,
+    y: ArrayView1<F>,
+    coef: &[F],
+    b0: F,
+    acc: &mut GlmAcc<F>,
+) {
+    glm_rows_body(family, rows, y, coef, b0, acc);
+}
+
+/// One read of each row: eta, loss and residual, then `X^T r` while the row is still
+/// in L1.
+#[inline(always)]
+fn glm_rows_body<F: Float>(
+    family: GlmFamily,
+    rows: ndarray::ArrayView2<F>,
+    y: ArrayView1<F>,
+    coef: &[F],
+    b0: F,
+    acc: &mut GlmAcc<F>,
+) {
+    for (row, &yi) in rows.rows().into_iter().zip(y.iter()) {
+        let eta = b0 + row_dot_slice(row, coef);
+        let t = family.terms(yi, eta);
+        acc.loss += t.loss.as_f64();
+        acc.grad_intercept += t.residual.as_f64();
+        row_axpy(t.residual, row, &mut acc.grad);
     }
 }
 

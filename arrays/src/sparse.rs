@@ -100,7 +100,7 @@ where
     }
 
     fn all_finite(&self) -> bool {
-        self.data().iter().all(|v| v.is_finite())
+        self.data().par_iter().all(|v| v.is_finite())
     }
 
     fn linear_predictor(&self, lin: Linear<'_>) -> Array1<F> {
