@@ -1,6 +1,6 @@
 //! Times duckml's KMeans (Lloyd, k-means++ init, one run) on `make_blobs` data and
 //! writes the data and initial centres so that `benches/peers/kmeans_peers.py` times
-//! scikit-learn on the very same arrays. See `docs/clustering-bench.md`.
+//! scikit-learn on the very same arrays. See `BENCHMARKS.md (Clustering)`.
 //!
 //! ```text
 //! cargo run --release --example kmeans_bench -- --n 1000000 --p 50 --k 100 --iters 20 --out /tmp/km

@@ -34,12 +34,20 @@ fn all_solvers_reach_the_same_ridge_optimum() {
         assert!(l.converged(), "{solver}");
         log_objs.push((solver, l.objective()));
         coefs.push(l.coef());
+        // FISTA stalls at rounding just above 1e-10 on this Poisson problem; 1e-9 still
+        // pins the objective far inside the 1e-8 agreement checked below.
         let p = PoissonRegression::new()
             .solver(solver)
             .alpha(0.01)
-            .tol(1e-10);
+            .tol(1e-9)
+            .max_iter(20_000);
         let p = p.fit(&pois.x, &pois.y).unwrap();
-        assert!(p.converged(), "{solver}");
+        assert!(
+            p.converged(),
+            "{solver}: {} after {} iterations",
+            p.stop_reason(),
+            p.n_iter()
+        );
         poi_objs.push((solver, p.objective()));
     }
     objectives_agree(&lin_objs);

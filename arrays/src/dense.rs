@@ -96,24 +96,13 @@ where
     }
 
     fn all_finite(&self) -> bool {
-        // A branch-free sum of non-finite flags per row range, in parallel: this check
-        // reads all of X once per fit, so it should cost no more than a GLM pass.
-        let x = self.view();
-        let bad = fold_row_ranges(
-            self.nrows(),
-            self.ncols(),
-            elem_bytes::<F>(),
-            || 0usize,
-            |acc, range| {
-                let rows = x.slice(s![range, ..]);
-                acc + rows
-                    .iter()
-                    .map(|v| usize::from(!v.is_finite()))
-                    .sum::<usize>()
-            },
-            |a, b| a + b,
-        );
-        bad == 0
+        // This check reads all of X once per fit, so it should cost no more than a GLM
+        // pass: branch-free per block, blocks in parallel.
+        let finite = |c: &[F]| c.iter().fold(true, |ok, v| ok & v.is_finite());
+        match self.as_slice_memory_order() {
+            Some(all) => all.par_chunks(1 << 16).all(finite),
+            None => self.iter().all(|v| v.is_finite()),
+        }
     }
 
     fn linear_predictor(&self, lin: Linear<'_>) -> Array1<F> {

@@ -3,26 +3,26 @@
 use crate::Float;
 use rayon::prelude::*;
 
-/// `sum_i a_i b_i` with four independent accumulators (vectorisable without
-/// reassociating a single sum, which the compiler may not do for floats).
+/// `sum_i a_i b_i` with eight independent accumulators, so the adds of a 100-wide row
+/// do not form one long dependency chain (vectorisable without reassociating a single
+/// sum, which the compiler may not do for floats).
 #[inline(always)]
 pub fn dot<F: Float>(a: &[F], b: &[F]) -> F {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
-    let mut acc = [F::zero(); 4];
-    let mut ca = a.chunks_exact(4);
-    let mut cb = b.chunks_exact(4);
+    let mut acc = [F::zero(); 8];
+    let mut ca = a.chunks_exact(8);
+    let mut cb = b.chunks_exact(8);
     for (x, y) in (&mut ca).zip(&mut cb) {
-        acc[0] = acc[0] + x[0] * y[0];
-        acc[1] = acc[1] + x[1] * y[1];
-        acc[2] = acc[2] + x[2] * y[2];
-        acc[3] = acc[3] + x[3] * y[3];
+        for k in 0..8 {
+            acc[k] = acc[k] + x[k] * y[k];
+        }
     }
     let mut tail = F::zero();
     for (x, y) in ca.remainder().iter().zip(cb.remainder()) {
         tail = tail + *x * *y;
     }
-    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
+    ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) + tail
 }
 
 /// `y += alpha x`.
@@ -134,7 +134,7 @@ mod tests {
 
     #[test]
     fn dot_matches_naive_sum_for_every_tail_length() {
-        for n in 0..11 {
+        for n in 0..20 {
             let a: Vec<f64> = (0..n).map(|i| i as f64 + 0.5).collect();
             let b: Vec<f64> = (0..n).map(|i| 2.0 - i as f64).collect();
             let naive: f64 = a.iter().zip(&b).map(|(x, y)| x * y).sum();

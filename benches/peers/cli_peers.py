@@ -4,10 +4,13 @@ writes, and emits rows in the bench's CSV schema.
 
     python benches/peers/cli_peers.py --manifest OUT/data/manifest.json --out rows.csv
 
-`duckml bench` writes the manifest (model, penalty, tolerance, repeats, budget, and one
-entry per data set: dense `.npy` x and y, or a sparse svmlight file) and runs this
-script itself; the binary carries a copy of it, so it also works outside the source
-tree. It can be run by hand on a manifest kept with `duckml bench --keep-data`.
+`duckml bench` writes a manifest for each sample size (model, penalty, tolerance,
+repeats, budget, a state file, and one entry per data set: dense `.npy` x and y, or a
+sparse svmlight file) and runs this script on it right after its own fits of that
+size, so both sides run under the same conditions; the binary carries a copy of the
+script, so it also works outside the source tree. The state file carries each fit's
+last time from one size to the next (for the budget). It can be run by hand on a
+manifest kept with `duckml bench --keep-data`.
 
 Every fit minimises, or is scored on, the objective of duckml's DESIGN.md:
 
@@ -306,7 +309,21 @@ def main():
     done = 0
     say(f"progress 0 {total} starting")
 
+    # Each fit's last (n, seconds), kept between runs on the sizes of one bench.
+    state_path = m.get("state")
     last = {}
+    if state_path:
+        try:
+            with open(state_path) as f:
+                last = {tuple(k.split("|")): tuple(v) for k, v in json.load(f).items()}
+        except (OSError, ValueError):
+            last = {}
+
+    def save_state():
+        if state_path:
+            with open(state_path, "w") as f:
+                json.dump({"|".join(k): list(v) for k, v in last.items()}, f)
+
     with open(args.out, "w", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=FIELDS)
         w.writeheader()
@@ -345,6 +362,7 @@ def main():
                     res = fit(x, y)
                     warm = time.perf_counter() - t
                     last[key] = (n, warm)
+                    save_state()
                     runs = 1 if warm > budget / 3 else repeats
                     times = []
                     for _ in range(runs):

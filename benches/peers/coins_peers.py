@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Times scikit-learn's coins segmentation (the example "Segmenting the picture of
-greek coins in regions") per label-assignment method, for docs/clustering-bench.md.
+greek coins in regions") per label-assignment method, for BENCHMARKS.md (Clustering).
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE \
         python benches/peers/coins_peers.py [--scale 0.2] [--runs 3]

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Times scikit-learn's KMeans on the arrays `examples/kmeans_bench.rs --out DIR` writes,
-for docs/clustering-bench.md.
+for BENCHMARKS.md (Clustering).
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE \
         python benches/peers/kmeans_peers.py --dir DIR --iters 20 [--runs 3]

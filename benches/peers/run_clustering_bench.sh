@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the clustering comparison of docs/clustering-bench.md in one sitting:
+# Runs the clustering comparison of BENCHMARKS.md (Clustering) in one sitting:
 # KMeans (Lloyd, k-means++ init, n_init = 1, fixed iterations) on 10^6 x 50 blobs with
 # k = 100, duckml then scikit-learn on the same arrays; then the coins segmentation at
 # scale 0.2 and 1, duckml then scikit-learn, per label-assignment method.

@@ -443,6 +443,67 @@ fn progress_bar(len: u64) -> ProgressBar {
     bar
 }
 
+/// The peer runs across sizes.
+struct PeerState {
+    python: String,
+    dir: PathBuf,
+    /// False once Python could not be started: no more tries.
+    alive: bool,
+    notices: Vec<String>,
+    versions: Vec<String>,
+    seconds: f64,
+}
+
+/// Writes the manifest for size `n` and runs the peer script on it; its rows join
+/// `state.rows`. The script keeps its budget state (each fit's last time) in
+/// `budget_state.json` between sizes.
+fn run_peers(
+    plan: &Plan,
+    ps: &mut PeerState,
+    data_dir: &std::path::Path,
+    n: usize,
+    cases: Vec<serde_json::Value>,
+    state: &mut State,
+) -> Result<(), CliError> {
+    if cases.is_empty() {
+        return Ok(());
+    }
+    let manifest = json!({
+        "model": plan.model.name(),
+        "l1_ratio": plan.l1_ratio,
+        "tol": plan.tol,
+        "max_iter": plan.max_iter,
+        "repeats": plan.repeats,
+        "budget": plan.budget,
+        "fit_intercept": true,
+        "dtype": plan.dtype.name(),
+        "arrays": plan.arrays.iter().map(|s| s.name()).collect::<Vec<_>>(),
+        "state": ps.dir.join("budget_state.json"),
+        "cases": cases,
+    });
+    let mpath = data_dir.join("manifest.json");
+    let text = serde_json::to_string_pretty(&manifest).expect("JSON of plain values");
+    std::fs::write(&mpath, text).map_err(|e| io_error(&mpath, e))?;
+    state.log(format!("peers, n = {}", fmt_n(n)));
+    let run = peers::run(&ps.python, &ps.dir, &mpath, &format!("n{n}"), &state.bar)?;
+    ps.alive = run.started;
+    for notice in run.notices {
+        if !ps.notices.contains(&notice) {
+            if !state.bar.is_hidden() {
+                state.bar.println(format!("notice: {notice}"));
+            }
+            ps.notices.push(notice);
+        }
+    }
+    for v in run.versions {
+        if !ps.versions.contains(&v) {
+            ps.versions.push(v);
+        }
+    }
+    state.rows.extend(run.rows);
+    Ok(())
+}
+
 pub fn run(args: &BenchArgs) -> Result<(), CliError> {
     let (plan, mut notices) = Plan::from_args(args)?;
     for n in &notices {
@@ -451,9 +512,6 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
     let out = &args.out;
     std::fs::create_dir_all(out).map_err(|e| io_error(out, e))?;
     let data_dir = out.join("data");
-    if args.peers.is_some() {
-        std::fs::create_dir_all(&data_dir).map_err(|e| io_error(&data_dir, e))?;
-    }
     let started = Instant::now();
     let load_before = machine::load_average();
     let total = plan.ns.len() * plan.arrays.len() * plan.solvers.len();
@@ -463,7 +521,18 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
         last_time: HashMap::new(),
         bar: progress_bar(total as u64),
     };
-    let mut peer_cases = Vec::new();
+    let mut peer_state = args.peers.as_ref().map(|python| PeerState {
+        python: python.clone(),
+        dir: out.join("peers"),
+        alive: true,
+        notices: Vec::new(),
+        versions: Vec::new(),
+        seconds: 0.0,
+    });
+    if let Some(ps) = &peer_state {
+        std::fs::create_dir_all(&ps.dir).map_err(|e| io_error(&ps.dir, e))?;
+        let _ = std::fs::remove_file(ps.dir.join("budget_state.json"));
+    }
     for &n in &plan.ns {
         let mut kinds = Vec::new();
         if plan.arrays.iter().any(|s| s.name() != "sparse") {
@@ -472,6 +541,7 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
         if plan.arrays.contains(&ArraySpec::Sparse) {
             kinds.push(DataKind::Sparse);
         }
+        let mut peer_cases = Vec::new();
         for kind in kinds {
             let kind_name = if kind == DataKind::Dense {
                 "dense"
@@ -480,16 +550,9 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
             };
             state.log(format!("generating {kind_name} data, n = {}", fmt_n(n)));
             let (x, y) = glm_data(kind, plan.model, n, plan.p, plan.nnz_per_row, plan.seed)?;
-            if args.peers.is_some() {
-                let stem = format!(
-                    "{}_n{n}",
-                    if kind == DataKind::Dense {
-                        "dense"
-                    } else {
-                        "sparse"
-                    }
-                );
-                let files = write_glm_data(&data_dir, &stem, &x, &y, false)?;
+            if peer_state.as_ref().is_some_and(|p| p.alive) {
+                std::fs::create_dir_all(&data_dir).map_err(|e| io_error(&data_dir, e))?;
+                let files = write_glm_data(&data_dir, &format!("{kind_name}_n{n}"), &x, &y, false)?;
                 peer_cases.push(json!({
                     "kind": kind_name,
                     "generator": generator_name(kind, plan.model),
@@ -515,43 +578,28 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
                 }
             }
         }
+        // The peers on this size's files right away, so that both sides of a
+        // comparison run under the same conditions.
+        if let Some(ps) = peer_state.as_mut().filter(|p| p.alive) {
+            let t = Instant::now();
+            run_peers(&plan, ps, &data_dir, n, peer_cases, &mut state)?;
+            ps.seconds += t.elapsed().as_secs_f64();
+            if !args.keep_data {
+                let _ = std::fs::remove_dir_all(&data_dir);
+            }
+        }
     }
     state.bar.finish_and_clear();
-    let duckml_seconds = started.elapsed().as_secs_f64();
+    let peer_seconds = peer_state.as_ref().map_or(0.0, |p| p.seconds);
+    let duckml_seconds = started.elapsed().as_secs_f64() - peer_seconds;
     let mut rows = std::mem::take(&mut state.rows);
-
-    // The peers, on the same files.
     let mut peer_versions = Vec::new();
-    if let Some(python) = &args.peers {
-        let manifest = json!({
-            "model": plan.model.name(),
-            "l1_ratio": plan.l1_ratio,
-            "tol": plan.tol,
-            "max_iter": plan.max_iter,
-            "repeats": plan.repeats,
-            "budget": plan.budget,
-            "fit_intercept": true,
-            "dtype": plan.dtype.name(),
-            "arrays": plan.arrays.iter().map(|s| s.name()).collect::<Vec<_>>(),
-            "cases": peer_cases,
-        });
-        let mpath = data_dir.join("manifest.json");
-        let text = serde_json::to_string_pretty(&manifest).expect("JSON of plain values");
-        std::fs::write(&mpath, text).map_err(|e| io_error(&mpath, e))?;
-        let bar = progress_bar(0);
-        let peer_dir = out.join("peers");
-        std::fs::create_dir_all(&peer_dir).map_err(|e| io_error(&peer_dir, e))?;
-        let run = peers::run(python, &peer_dir, &mpath, &bar)?;
-        bar.finish_and_clear();
-        for n in &run.notices {
+    if let Some(ps) = peer_state {
+        for n in &ps.notices {
             eprintln!("notice: {n}");
         }
-        notices.extend(run.notices);
-        peer_versions = run.versions;
-        rows.extend(run.rows);
-        if !args.keep_data {
-            let _ = std::fs::remove_dir_all(&data_dir);
-        }
+        notices.extend(ps.notices);
+        peer_versions = ps.versions;
     }
     let load_after = machine::load_average();
 
@@ -581,7 +629,7 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
         ),
         "gap: objective minus the best objective of any fit (any library) on the same array type and n; ratio: time / duckml's fastest converged fit on the same array type and n.".into(),
         format!("Machine: {}", machine::describe()),
-        format!("Load average (1, 5, 15 min): {load_before} before, {load_after} after; duckml part took {duckml_seconds:.0} s."),
+        format!("Load average (1, 5, 15 min): {load_before} before, {load_after} after; duckml fits took {duckml_seconds:.0} s, the peers {peer_seconds:.0} s."),
         format!("duckml {} ({}), data {}", env!("CARGO_PKG_VERSION"), machine::build_profile(), plan.dtype.name()),
     ];
     about.extend(peer_versions.iter().map(|v| format!("Peers: {v}")));

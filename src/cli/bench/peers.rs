@@ -14,6 +14,8 @@ pub const SCRIPT: &str = include_str!("../../../benches/peers/cli_peers.py");
 /// What the peer run produced.
 #[derive(Debug, Default)]
 pub struct PeerRun {
+    /// Whether Python could be started at all.
+    pub started: bool,
     pub rows: Vec<Row>,
     /// One-line notices (missing Python or packages, a failed script).
     pub notices: Vec<String>,
@@ -21,20 +23,23 @@ pub struct PeerRun {
     pub versions: Vec<String>,
 }
 
-/// Runs the script on `manifest` (written by the caller) and returns its rows. A
-/// missing Python, missing packages or a failing script give notices, not errors.
+/// Runs the script on `manifest` (written by the caller) and returns its rows; `tag`
+/// names this run's row and log files in `dir`. The script's progress lines advance
+/// `bar` (its fits are added to the bar's length). A missing Python, missing packages
+/// or a failing script give notices, not errors.
 pub fn run(
     python: &str,
     dir: &Path,
     manifest: &Path,
+    tag: &str,
     bar: &ProgressBar,
 ) -> Result<PeerRun, CliError> {
     let mut out = PeerRun::default();
     let script = dir.join("cli_peers.py");
     std::fs::write(&script, SCRIPT).map_err(|e| io_error(&script, e))?;
-    let csv = dir.join("peer_rows.csv");
+    let csv = dir.join(format!("rows_{tag}.csv"));
     let _ = std::fs::remove_file(&csv);
-    let log_path = dir.join("peers.log");
+    let log_path = dir.join(format!("log_{tag}.txt"));
     let log = std::fs::File::create(&log_path).map_err(|e| io_error(&log_path, e))?;
     let child = Command::new(python)
         .arg(&script)
@@ -54,6 +59,8 @@ pub fn run(
             return Ok(out);
         }
     };
+    out.started = true;
+    let mut seen: u64 = 0;
     if let Some(stdout) = child.stdout.take() {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
             if let Some(rest) = line.strip_prefix("progress ") {
@@ -62,14 +69,19 @@ pub fn run(
                 let done = it.next().and_then(|v| v.parse::<u64>().ok());
                 let total = it.next().and_then(|v| v.parse::<u64>().ok());
                 if let (Some(d), Some(t)) = (done, total) {
-                    bar.set_length(t);
-                    bar.set_position(d);
+                    if d == 0 && seen == 0 {
+                        bar.inc_length(t);
+                    }
+                    if d > seen {
+                        bar.inc(d - seen);
+                        seen = d;
+                    }
                 }
                 let label = it.next().unwrap_or("").to_string();
                 if !bar.is_hidden() {
-                    bar.set_message(label);
-                } else if !label.is_empty() && done.is_some() {
-                    eprintln!("bench: peers {rest}");
+                    bar.set_message(format!("peers: {label}"));
+                } else if !label.is_empty() {
+                    eprintln!("bench: peers {label}");
                 }
             } else if let Some(rest) = line.strip_prefix("notice: ") {
                 out.notices.push(format!("peers: {rest}"));
