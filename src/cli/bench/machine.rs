@@ -42,6 +42,63 @@ fn os_name() -> Option<String> {
     Some(format!("{pretty}{kernel}"))
 }
 
+/// Samples the 1-minute load average every `every` until dropped.
+pub struct LoadSampler {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    handle: Option<std::thread::JoinHandle<Vec<f64>>>,
+}
+
+impl LoadSampler {
+    pub fn start(every: std::time::Duration) -> Self {
+        use std::sync::atomic::Ordering;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let handle = std::thread::spawn(move || {
+            let mut samples = Vec::new();
+            let tick = std::time::Duration::from_millis(200);
+            let mut waited = every;
+            while !flag.load(Ordering::Relaxed) {
+                if waited >= every {
+                    if let Some(l) = load_average()
+                        .split_whitespace()
+                        .next()
+                        .and_then(|v| v.parse::<f64>().ok())
+                    {
+                        samples.push(l);
+                    }
+                    waited = std::time::Duration::ZERO;
+                }
+                std::thread::sleep(tick);
+                waited += tick;
+            }
+            samples
+        });
+        LoadSampler {
+            stop,
+            handle: Some(handle),
+        }
+    }
+
+    /// `mean X, max Y over K samples`, or `unknown`.
+    pub fn finish(mut self) -> String {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let samples = self
+            .handle
+            .take()
+            .and_then(|h| h.join().ok())
+            .unwrap_or_default();
+        if samples.is_empty() {
+            return "unknown".into();
+        }
+        let mean = samples.iter().sum::<f64>() / samples.len() as f64;
+        let max = samples.iter().copied().fold(f64::MIN, f64::max);
+        format!(
+            "mean {mean:.2}, max {max:.2} over {} samples",
+            samples.len()
+        )
+    }
+}
+
 /// CPU model, logical CPUs, memory, OS.
 pub fn describe() -> String {
     let threads = std::thread::available_parallelism().map_or(1, |t| t.get());

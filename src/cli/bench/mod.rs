@@ -514,6 +514,7 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
     let data_dir = out.join("data");
     let started = Instant::now();
     let load_before = machine::load_average();
+    let sampler = machine::LoadSampler::start(std::time::Duration::from_secs(10));
     let total = plan.ns.len() * plan.arrays.len() * plan.solvers.len();
     let mut state = State {
         rows: Vec::new(),
@@ -602,6 +603,7 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
         peer_versions = ps.versions;
     }
     let load_after = machine::load_average();
+    let load_during = sampler.finish();
 
     derive_columns(&mut rows);
     sort_rows(&mut rows);
@@ -612,6 +614,12 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
         plan.tol,
         plan.p
     );
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
+    let peer_time = if args.peers.is_some() {
+        format!(", the peers {peer_seconds:.0} s (each size's peers run right after duckml's fits of that size)")
+    } else {
+        String::new()
+    };
     let mut about = vec![
         format!(
             "Data: seed {}, dense `{}` (standard-normal X), sparse `{}` ({} non-zeros per row); chunked = row blocks of the dense data.",
@@ -629,7 +637,7 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
         ),
         "gap: objective minus the best objective of any fit (any library) on the same array type and n; ratio: time / duckml's fastest converged fit on the same array type and n.".into(),
         format!("Machine: {}", machine::describe()),
-        format!("Load average (1, 5, 15 min): {load_before} before, {load_after} after; duckml fits took {duckml_seconds:.0} s, the peers {peer_seconds:.0} s."),
+        format!("Load average (1, 5, 15 min): {load_before} before, {load_after} after; 1-min load during the run (every 10 s): {load_during}. The {threads} threads of this run alone make about {threads}. duckml fits took {duckml_seconds:.0} s{peer_time}."),
         format!("duckml {} ({}), data {}", env!("CARGO_PKG_VERSION"), machine::build_profile(), plan.dtype.name()),
     ];
     about.extend(peer_versions.iter().map(|v| format!("Peers: {v}")));
@@ -661,7 +669,7 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
             "peers": args.peers,
         },
         "machine": machine::describe(),
-        "load_average": {"before": load_before, "after": load_after},
+        "load_average": {"before": load_before, "after": load_after, "during_1min": load_during},
         "rows": rows,
         "traces": traces,
     });
