@@ -287,8 +287,9 @@ def main():
     say("versions: " + ", ".join(versions))
     try:
         tpc = importlib.import_module("threadpoolctl")
-        libs = [f"{d.get('internal_api')} {d.get('version')} threads={d.get('num_threads')}"
-                for d in tpc.threadpool_info()]
+        # Sorted: threadpoolctl's order changes from one process to the next.
+        libs = sorted({f"{d.get('internal_api')} {d.get('version')} threads={d.get('num_threads')}"
+                       for d in tpc.threadpool_info()})
         if libs:
             say("blas: " + "; ".join(libs))
     except Exception:
