@@ -6,7 +6,7 @@
 //! own products on row ranges.
 
 use crate::kernels::{axpy, dot, fold_row_ranges};
-use crate::pass::{coef_as, elem_bytes, to_f64_vec, GlmAcc};
+use crate::pass::{coef_as, elem_bytes, fused_glm_pass, to_f64_vec, GlmAcc};
 use crate::{
     ArrayError, BinaryOp, DataMatrix, ElementCheck, Float, GlmFamily, GlmLossGrad, KMeansStep,
     Linear, Nearest, PairReduction, Reduction, SampleVector, UnaryOp,
@@ -230,23 +230,10 @@ where
         let coef = coef_as::<F>(&lin);
         let b0 = F::of(lin.intercept);
         let x = self.view();
-        let acc = fold_row_ranges(
-            self.nrows(),
-            p,
-            elem_bytes::<F>(),
-            || GlmAcc::<F>::new(p),
-            |mut acc, range| {
-                let rows = x.slice(s![range.clone(), ..]);
-                glm_rows(family, rows, y.slice(s![range]), &coef, b0, &mut acc);
-                acc
-            },
-            GlmAcc::merge,
-        );
-        GlmLossGrad {
-            loss: acc.loss,
-            grad: to_f64_vec(acc.grad),
-            grad_intercept: acc.grad_intercept,
-        }
+        fused_glm_pass(self.nrows(), p, p, elem_bytes::<F>(), |range, acc| {
+            let rows = x.slice(s![range.clone(), ..]);
+            glm_rows(family, rows, y.slice(s![range]), &coef, b0, acc);
+        })
     }
 
     fn glm_loss(&self, family: GlmFamily, y: &Array1<F>, lin: Linear<'_>) -> f64 {

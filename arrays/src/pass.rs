@@ -2,7 +2,7 @@
 //! host `Array1`s.
 
 use crate::kernels::axpy;
-use crate::{ArrayError, Float, GlmFamily, Linear};
+use crate::{ArrayError, Float, GlmFamily, GlmLossGrad, Linear};
 use ndarray::{Array1, ArrayView1, Zip};
 
 /// Accumulator of one task's share of a fused GLM pass.
@@ -69,4 +69,37 @@ pub(crate) fn glm_residuals<F: Float>(
     Zip::from(y)
         .and(eta)
         .map_collect(|&yi, &ei| family.terms(yi, ei).residual)
+}
+
+/// The scaffolding of a fused GLM pass shared by the row-wise CPU backends: per-task
+/// accumulators over cache-sized row ranges (`row_len` stored values of
+/// `entry_bytes` each per row), merged and returned in `f64`. `rows` adds one row
+/// range's loss, gradient and intercept gradient to the accumulator.
+pub(crate) fn fused_glm_pass<F, R>(
+    n_rows: usize,
+    n_cols: usize,
+    row_len: usize,
+    entry_bytes: usize,
+    rows: R,
+) -> GlmLossGrad
+where
+    F: Float,
+    R: Fn(std::ops::Range<usize>, &mut GlmAcc<F>) + Sync + Send,
+{
+    let acc = crate::kernels::fold_row_ranges(
+        n_rows,
+        row_len,
+        entry_bytes,
+        || GlmAcc::<F>::new(n_cols),
+        |mut acc, range| {
+            rows(range, &mut acc);
+            acc
+        },
+        GlmAcc::merge,
+    );
+    GlmLossGrad {
+        loss: acc.loss,
+        grad: to_f64_vec(acc.grad),
+        grad_intercept: acc.grad_intercept,
+    }
 }

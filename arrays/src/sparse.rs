@@ -7,7 +7,7 @@
 
 use crate::contract::default_glm_loss_grad;
 use crate::kernels::fold_row_ranges;
-use crate::pass::{coef_as, host_vector, to_f64_vec, GlmAcc};
+use crate::pass::{coef_as, fused_glm_pass, host_vector, to_f64_vec};
 use crate::{ArrayError, DataMatrix, Float, GlmFamily, GlmLossGrad, KMeansStep, Linear, Nearest};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use rayon::prelude::*;
@@ -267,28 +267,16 @@ where
         let p = self.cols();
         let coef = coef_as::<F>(&lin);
         let b0 = F::of(lin.intercept);
-        let acc = fold_row_ranges(
-            self.rows(),
-            avg_row_len(self),
-            entry_bytes::<F, I>(),
-            || GlmAcc::<F>::new(p),
-            |mut acc, rows| {
-                for i in rows {
-                    let (idx, val) = outer(self, i);
-                    let t = family.terms(y[i], b0 + sparse_dot(idx, val, &coef));
-                    acc.loss += t.loss.as_f64();
-                    acc.grad_intercept += t.residual.as_f64();
-                    sparse_axpy(t.residual, idx, val, &mut acc.grad);
-                }
-                acc
-            },
-            GlmAcc::merge,
-        );
-        GlmLossGrad {
-            loss: acc.loss,
-            grad: to_f64_vec(acc.grad),
-            grad_intercept: acc.grad_intercept,
-        }
+        let (row_len, bytes) = (avg_row_len(self), entry_bytes::<F, I>());
+        fused_glm_pass(self.rows(), p, row_len, bytes, |rows, acc| {
+            for i in rows {
+                let (idx, val) = outer(self, i);
+                let t = family.terms(y[i], b0 + sparse_dot(idx, val, &coef));
+                acc.loss += t.loss.as_f64();
+                acc.grad_intercept += t.residual.as_f64();
+                sparse_axpy(t.residual, idx, val, &mut acc.grad);
+            }
+        })
     }
 
     fn glm_loss(&self, family: GlmFamily, y: &Array1<F>, lin: Linear<'_>) -> f64 {
