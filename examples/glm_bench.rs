@@ -158,7 +158,7 @@ fn time_passes(x: &Array2<f64>, y: &Array1<f64>, coef: &Array1<f64>) {
     let bytes = (x.len() * 8) as f64;
     println!(
         "one pass: loss+gradient {:.4} s ({:.1} GB/s of X), loss only {:.4} s, \
-         Hessian X^T W X {:.4} s, input check all_finite(X) {:.4} s, \
+         Hessian X^T W X {:.4} s, all_finite(X) scan {:.4} s (not part of a fit), \
          Lbfgs fit with max_iter(1) {:.4} s",
         lg,
         bytes / lg / 1e9,
@@ -251,7 +251,7 @@ fn main() {
     }
     println!(
         "passes: median fit time / one loss+gradient pass; Lbfgs evaluates iterations + 1 \
-         times (more if a step backtracks), plus one all_finite(X) input check"
+         times (more if a step backtracks), the first of which also checks that X is finite"
     );
 }
 

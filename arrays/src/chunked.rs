@@ -407,6 +407,27 @@ where
             .reduce(zero, add_loss_grads)
     }
 
+    /// Each chunk answers for itself, in parallel.
+    fn glm_loss_grad_checked(
+        &self,
+        family: GlmFamily,
+        y: &Self::Vector,
+        lin: Linear<'_>,
+    ) -> Option<GlmLossGrad> {
+        let zero = || {
+            Some(GlmLossGrad {
+                loss: 0.0,
+                grad: Array1::zeros(self.n_cols),
+                grad_intercept: 0.0,
+            })
+        };
+        self.chunks
+            .par_iter()
+            .zip(&y.chunks)
+            .map(|(c, yc)| c.glm_loss_grad_checked(family, yc, lin))
+            .reduce(zero, |a, b| Some(add_loss_grads(a?, b?)))
+    }
+
     fn glm_loss(&self, family: GlmFamily, y: &Self::Vector, lin: Linear<'_>) -> f64 {
         self.chunks
             .par_iter()

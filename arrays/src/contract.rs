@@ -90,6 +90,34 @@ pub struct GlmLossGrad {
     pub grad_intercept: f64,
 }
 
+impl GlmLossGrad {
+    /// Whether the loss and every gradient entry are finite.
+    pub fn is_finite(&self) -> bool {
+        self.loss.is_finite()
+            && self.grad_intercept.is_finite()
+            && self.grad.iter().all(|g| g.is_finite())
+    }
+}
+
+/// [`DataMatrix::glm_loss_grad_checked`] for backends whose fused pass multiplies
+/// every stored element of a row into that row's `eta` (no skipped zeros) and adds
+/// every row's loss to the sum.
+///
+/// Then a NaN or infinite element makes its row's `eta` NaN or infinite (`0 * inf` is
+/// NaN, `c * inf` infinite), hence its loss (`y eta` and the family's mean term are
+/// never both finite then), hence the sum: a finite result proves X finite without a
+/// separate scan, and X is scanned only when the result is not finite (which overflow
+/// on finite data can also cause).
+pub fn finite_from_pass<F: Float, M: DataMatrix<F>>(
+    m: &M,
+    family: GlmFamily,
+    y: &M::Vector,
+    lin: Linear<'_>,
+) -> Option<GlmLossGrad> {
+    let part = m.glm_loss_grad(family, y, lin);
+    (part.is_finite() || m.all_finite()).then_some(part)
+}
+
 /// The pieces of the GLM Hessian with an intercept: `X^T W X`, `X^T w` and `sum w`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GlmHessian {
@@ -177,6 +205,26 @@ pub trait DataMatrix<F: Float>: Sync {
         Self: Sized,
     {
         default_glm_loss_grad(self, family, y, lin)
+    }
+
+    /// [`DataMatrix::glm_loss_grad`] that also answers whether X is finite, for a fit's
+    /// first evaluation: `None` when X holds a NaN or an infinity.
+    ///
+    /// The default scans X ([`DataMatrix::all_finite`]) before the pass. A backend
+    /// whose pass multiplies every stored element into its row's `eta` and loss
+    /// overrides it with [`finite_from_pass`], which reads X a second time only when
+    /// the pass's result is not finite.
+    fn glm_loss_grad_checked(
+        &self,
+        family: GlmFamily,
+        y: &Self::Vector,
+        lin: Linear<'_>,
+    ) -> Option<GlmLossGrad>
+    where
+        Self: Sized,
+    {
+        self.all_finite()
+            .then(|| self.glm_loss_grad(family, y, lin))
     }
 
     /// Loss sum only (line searches); by default the loss part of the fused pass.

@@ -5,11 +5,12 @@
 //! rows, in parallel over cache-sized row ranges; other layouts fall back to ndarray's
 //! own products on row ranges.
 
+use crate::dense_glm::glm_rows;
 use crate::kernels::{axpy, dot, fold_row_ranges};
-use crate::pass::{coef_as, elem_bytes, fused_glm_pass, to_f64_vec, GlmAcc};
+use crate::pass::{coef_as, elem_bytes, fused_glm_pass, to_f64_vec};
 use crate::{
-    ArrayError, BinaryOp, DataMatrix, ElementCheck, Float, GlmFamily, GlmLossGrad, KMeansStep,
-    Linear, Nearest, PairReduction, Reduction, SampleVector, UnaryOp,
+    finite_from_pass, ArrayError, BinaryOp, DataMatrix, ElementCheck, Float, GlmFamily,
+    GlmLossGrad, KMeansStep, Linear, Nearest, PairReduction, Reduction, SampleVector, UnaryOp,
 };
 use ndarray::{s, Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Axis, Data, Ix2};
 use rayon::prelude::*;
@@ -236,6 +237,16 @@ where
         })
     }
 
+    /// The fused pass multiplies every element into its row's `eta`.
+    fn glm_loss_grad_checked(
+        &self,
+        family: GlmFamily,
+        y: &Array1<F>,
+        lin: Linear<'_>,
+    ) -> Option<GlmLossGrad> {
+        finite_from_pass(self, family, y, lin)
+    }
+
     fn glm_loss(&self, family: GlmFamily, y: &Array1<F>, lin: Linear<'_>) -> f64 {
         let coef = coef_as::<F>(&lin);
         let b0 = F::of(lin.intercept);
@@ -257,60 +268,6 @@ where
             },
             |a, b| a + b,
         )
-    }
-}
-
-/// The fused GLM pass over a range of rows, compiled with AVX2 and FMA when the CPU
-/// has them (chosen at run time; the portable build only assumes SSE2).
-fn glm_rows<F: Float>(
-    family: GlmFamily,
-    rows: ndarray::ArrayView2<F>,
-    y: ArrayView1<F>,
-    coef: &[F],
-    b0: F,
-    acc: &mut GlmAcc<F>,
-) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-            // SAFETY: the CPU supports the features the function is compiled for.
-            unsafe { glm_rows_avx2(family, rows, y, coef, b0, acc) };
-            return;
-        }
-    }
-    glm_rows_body(family, rows, y, coef, b0, acc);
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn glm_rows_avx2<F: Float>(
-    family: GlmFamily,
-    rows: ndarray::ArrayView2<F>,
-    y: ArrayView1<F>,
-    coef: &[F],
-    b0: F,
-    acc: &mut GlmAcc<F>,
-) {
-    glm_rows_body(family, rows, y, coef, b0, acc);
-}
-
-/// One read of each row: eta, loss and residual, then `X^T r` while the row is still
-/// in L1.
-#[inline(always)]
-fn glm_rows_body<F: Float>(
-    family: GlmFamily,
-    rows: ndarray::ArrayView2<F>,
-    y: ArrayView1<F>,
-    coef: &[F],
-    b0: F,
-    acc: &mut GlmAcc<F>,
-) {
-    for (row, &yi) in rows.rows().into_iter().zip(y.iter()) {
-        let eta = b0 + row_dot_slice(row, coef);
-        let t = family.terms(yi, eta);
-        acc.loss += t.loss.as_f64();
-        acc.grad_intercept += t.residual.as_f64();
-        row_axpy(t.residual, row, &mut acc.grad);
     }
 }
 

@@ -56,12 +56,11 @@ impl GlmFamily {
                 // One exp per element: e = exp(-|eta|) never overflows.
                 let e = (-eta.abs()).exp();
                 let log1pe = e.ln_1p();
-                let one = F::one();
-                let (softplus, mu) = if eta > F::zero() {
-                    (eta + log1pe, one / (one + e))
-                } else {
-                    (log1pe, e / (one + e))
-                };
+                // Written as selects, not branches: the sign of eta is a coin flip
+                // from row to row, which a branch predictor cannot learn.
+                let inv = F::one() / (F::one() + e);
+                let softplus = eta.max(F::zero()) + log1pe;
+                let mu = if eta > F::zero() { inv } else { e * inv };
                 ElementTerms {
                     loss: softplus - y * eta,
                     residual: mu - y,

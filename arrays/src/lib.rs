@@ -28,12 +28,14 @@ mod contract;
 pub mod cuda;
 mod dense;
 mod dense_cluster;
+mod dense_glm;
 mod family;
 mod float;
 mod graph;
 pub mod kernels;
 mod ops;
 mod pass;
+mod simd;
 mod sparse;
 mod sparse_cluster;
 mod sparse_factor;
@@ -42,7 +44,8 @@ pub use block::SampleBlock;
 pub use chunked::{Chunked, ChunkedVector, SplitRows};
 pub use cluster::{KMeansStep, Nearest};
 pub use contract::{
-    ArrayError, BlockVector, ColumnsOf, DataMatrix, GlmHessian, GlmLossGrad, Linear, SampleVector,
+    finite_from_pass, ArrayError, BlockVector, ColumnsOf, DataMatrix, GlmHessian, GlmLossGrad,
+    Linear, SampleVector,
 };
 #[cfg(feature = "cuda")]
 pub use cuda::{CudaError, CudaMatrix, CudaVector};

@@ -5,7 +5,7 @@
 //! gradient accumulators). CSC is accepted as it is: its primitives work column by
 //! column and the composite operations use the contract's defaults.
 
-use crate::contract::default_glm_loss_grad;
+use crate::contract::{default_glm_loss_grad, finite_from_pass};
 use crate::kernels::fold_row_ranges;
 use crate::pass::{coef_as, fused_glm_pass, host_vector, to_f64_vec};
 use crate::{ArrayError, DataMatrix, Float, GlmFamily, GlmLossGrad, KMeansStep, Linear, Nearest};
@@ -277,6 +277,21 @@ where
                 sparse_axpy(t.residual, idx, val, &mut acc.grad);
             }
         })
+    }
+
+    /// The CSR pass multiplies every stored value into its row's `eta`.
+    fn glm_loss_grad_checked(
+        &self,
+        family: GlmFamily,
+        y: &Array1<F>,
+        lin: Linear<'_>,
+    ) -> Option<GlmLossGrad> {
+        if !self.is_csr() {
+            return self
+                .all_finite()
+                .then(|| self.glm_loss_grad(family, y, lin));
+        }
+        finite_from_pass(self, family, y, lin)
     }
 
     fn glm_loss(&self, family: GlmFamily, y: &Array1<F>, lin: Linear<'_>) -> f64 {

@@ -5,13 +5,7 @@ use duckml_arrays::{DataMatrix, ElementCheck, Float, SampleVector};
 
 /// Checks that `x` is non-empty and finite.
 pub(crate) fn check_x<F: Float, X: DataMatrix<F>>(x: &X) -> Result<()> {
-    if x.n_rows() == 0 || x.n_cols() == 0 {
-        return Err(Error::EmptyData(format!(
-            "x has shape {} x {}",
-            x.n_rows(),
-            x.n_cols()
-        )));
-    }
+    check_not_empty(x)?;
     if !x.all_finite() {
         return Err(Error::NonFinite("x"));
     }
@@ -20,7 +14,21 @@ pub(crate) fn check_x<F: Float, X: DataMatrix<F>>(x: &X) -> Result<()> {
 
 /// Checks `x` and `y` together: non-empty, same length, finite.
 pub(crate) fn check_xy<F: Float, X: DataMatrix<F>>(x: &X, y: &X::Vector) -> Result<()> {
-    check_x(x)?;
+    check_xy_except_x_finite(x, y)?;
+    if !x.all_finite() {
+        return Err(Error::NonFinite("x"));
+    }
+    Ok(())
+}
+
+/// [`check_xy`] without the scan of `x` for NaN and infinity, for callers that learn
+/// it from their first pass over `x` (the GLM fit, through
+/// `DataMatrix::glm_loss_grad_checked`).
+pub(crate) fn check_xy_except_x_finite<F: Float, X: DataMatrix<F>>(
+    x: &X,
+    y: &X::Vector,
+) -> Result<()> {
+    check_not_empty(x)?;
     if y.len() != x.n_rows() {
         return Err(Error::LengthMismatch {
             x_rows: x.n_rows(),
@@ -29,6 +37,18 @@ pub(crate) fn check_xy<F: Float, X: DataMatrix<F>>(x: &X, y: &X::Vector) -> Resu
     }
     if !y.all(ElementCheck::Finite) {
         return Err(Error::NonFinite("y"));
+    }
+    Ok(())
+}
+
+/// Checks that `x` has at least one row and one column.
+fn check_not_empty<F: Float, X: DataMatrix<F>>(x: &X) -> Result<()> {
+    if x.n_rows() == 0 || x.n_cols() == 0 {
+        return Err(Error::EmptyData(format!(
+            "x has shape {} x {}",
+            x.n_rows(),
+            x.n_cols()
+        )));
     }
     Ok(())
 }

@@ -1,13 +1,18 @@
 //! The GLM data term as a solver [`Objective`]: the bridge from model space to the
 //! array contract.
 
+use crate::{Error, Result};
 use duckml_arrays::{BlockVector, DataMatrix, Float, GlmFamily, GlmLossGrad, Linear};
 use duckml_solvers::Objective;
 use ndarray::{s, Array1, Array2, ArrayView1};
+use std::sync::{Mutex, PoisonError};
 
 /// Largest model for which the Hessian is formed (a 10^4 x 10^4 `f64` matrix is
 /// 800 MB); Newton refuses larger problems with an error naming the other solvers.
 pub(crate) const MAX_HESSIAN_DIM: usize = 10_000;
+
+/// An objective value and its gradient.
+type ValueGrad = (f64, Array1<f64>);
 
 /// `f(w) = (1/n) sum_i h(y_i, x_i b + b0)` with `w = [b, b0]` (b0 only with an intercept).
 pub(crate) struct GlmObjective<'a, F: Float, X: DataMatrix<F>> {
@@ -17,6 +22,9 @@ pub(crate) struct GlmObjective<'a, F: Float, X: DataMatrix<F>> {
     family: GlmFamily,
     fit_intercept: bool,
     inv_n: f64,
+    /// The value and gradient at the start, from [`GlmObjective::check_start`], kept
+    /// until the solver asks for them.
+    start: Mutex<Option<(Array1<f64>, ValueGrad)>>,
 }
 
 impl<'a, F: Float, X: DataMatrix<F>> GlmObjective<'a, F, X> {
@@ -29,7 +37,31 @@ impl<'a, F: Float, X: DataMatrix<F>> GlmObjective<'a, F, X> {
             family,
             fit_intercept,
             inv_n: 1.0 / x.n_rows() as f64,
+            start: Mutex::new(None),
         }
+    }
+
+    /// Evaluates the objective at the start `w0` and, in the same pass, checks that X
+    /// is finite (`DataMatrix::glm_loss_grad_checked`): a fit reads X once less than
+    /// with a separate scan. Solvers evaluate the start first, so the result is kept
+    /// for that call.
+    pub(crate) fn check_start(&self, w0: ArrayView1<f64>) -> Result<()> {
+        let part = self
+            .x
+            .glm_loss_grad_checked(self.family, self.y, self.linear(w0))
+            .ok_or(Error::NonFinite("x"))?;
+        *self.start.lock().unwrap_or_else(PoisonError::into_inner) =
+            Some((w0.to_owned(), self.to_model(part)));
+        Ok(())
+    }
+
+    /// The kept start evaluation, when `w` is the start.
+    fn take_start(&self, w: ArrayView1<f64>) -> Option<ValueGrad> {
+        let mut start = self.start.lock().unwrap_or_else(PoisonError::into_inner);
+        if start.as_ref().is_some_and(|(w0, _)| w0.view() == w) {
+            return start.take().map(|(_, value)| value);
+        }
+        None
     }
 
     /// Splits `w` into coefficients and intercept.
@@ -61,6 +93,9 @@ impl<F: Float, X: DataMatrix<F>> Objective for GlmObjective<'_, F, X> {
     }
 
     fn value_grad(&self, w: ArrayView1<f64>) -> (f64, Array1<f64>) {
+        if let Some(start) = self.take_start(w) {
+            return start;
+        }
         self.to_model(self.x.glm_loss_grad(self.family, self.y, self.linear(w)))
     }
 

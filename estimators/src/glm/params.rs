@@ -3,7 +3,7 @@
 use super::kind::{Bernoulli, Gaussian, GlmKind, Poisson};
 use super::model::FittedGlm;
 use super::objective::GlmObjective;
-use crate::validate::{check_param, check_xy};
+use crate::validate::{check_param, check_xy_except_x_finite};
 use crate::Result;
 use duckml_arrays::{DataMatrix, Float, Reduction, SampleVector};
 use duckml_solvers::{ElasticNet, SolveOptions, SolverChoice};
@@ -112,7 +112,8 @@ impl<K: GlmKind> Glm<K> {
     /// Fits the model to `x` (any array type implementing the contract) and targets
     /// `y` (the array type's sample vector).
     pub fn fit<F: Float, X: DataMatrix<F>>(&self, x: &X, y: &X::Vector) -> Result<FittedGlm<K, F>> {
-        check_xy(x, y)?;
+        // X's finiteness is checked by the objective's first pass (`check_start`).
+        check_xy_except_x_finite(x, y)?;
         K::check_target(y)?;
         let alpha = self.alpha.unwrap_or_else(|| K::default_alpha(x.n_rows()));
         check_param("alpha", alpha, alpha >= 0.0, "must be finite and >= 0")?;
@@ -140,6 +141,7 @@ impl<K: GlmKind> Glm<K> {
             // Start from the intercept-only model's mean.
             w0[p] = K::FAMILY.link(y.reduce(Reduction::Sum) / y.len() as f64);
         }
+        objective.check_start(w0.view())?;
         let result = self.solver.minimize(&objective, &reg, w0, &opts)?;
         if !result.converged {
             log::warn!(
