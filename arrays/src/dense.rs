@@ -5,9 +5,9 @@
 //! rows, in parallel over cache-sized row ranges; other layouts fall back to ndarray's
 //! own products on row ranges.
 
-use crate::dense_glm::glm_rows;
+use crate::dense_glm::dense_glm_pass;
 use crate::kernels::{axpy, dot, fold_row_ranges};
-use crate::pass::{coef_as, elem_bytes, fused_glm_pass, to_f64_vec};
+use crate::pass::{coef_as, elem_bytes, to_f64_vec};
 use crate::{
     finite_from_pass, ArrayError, BinaryOp, DataMatrix, ElementCheck, Float, GlmFamily,
     GlmLossGrad, KMeansStep, Linear, Nearest, PairReduction, Reduction, SampleVector, UnaryOp,
@@ -227,14 +227,7 @@ where
     }
 
     fn glm_loss_grad(&self, family: GlmFamily, y: &Array1<F>, lin: Linear<'_>) -> GlmLossGrad {
-        let p = self.ncols();
-        let coef = coef_as::<F>(&lin);
-        let b0 = F::of(lin.intercept);
-        let x = self.view();
-        fused_glm_pass(self.nrows(), p, p, elem_bytes::<F>(), |range, acc| {
-            let rows = x.slice(s![range.clone(), ..]);
-            glm_rows(family, rows, y.slice(s![range]), &coef, b0, acc);
-        })
+        dense_glm_pass::<F, true>(self.view(), family, y, lin)
     }
 
     /// The fused pass multiplies every element into its row's `eta`.
@@ -248,26 +241,7 @@ where
     }
 
     fn glm_loss(&self, family: GlmFamily, y: &Array1<F>, lin: Linear<'_>) -> f64 {
-        let coef = coef_as::<F>(&lin);
-        let b0 = F::of(lin.intercept);
-        let x = self.view();
-        fold_row_ranges(
-            self.nrows(),
-            self.ncols(),
-            elem_bytes::<F>(),
-            || 0.0,
-            |acc, range| {
-                let rows = x.slice(s![range.clone(), ..]);
-                let part: f64 = rows
-                    .rows()
-                    .into_iter()
-                    .zip(y.slice(s![range]).iter())
-                    .map(|(row, &yi)| family.loss(yi, b0 + row_dot_slice(row, &coef)).as_f64())
-                    .sum();
-                acc + part
-            },
-            |a, b| a + b,
-        )
+        dense_glm_pass::<F, false>(self.view(), family, y, lin).loss
     }
 }
 
@@ -277,17 +251,6 @@ fn row_dot<F: Float>(row: ArrayView1<F>, coef: ArrayView1<F>) -> F {
     match (row.as_slice(), coef.as_slice()) {
         (Some(r), Some(c)) => dot(r, c),
         _ => row.dot(&coef),
-    }
-}
-
-#[inline(always)]
-fn row_dot_slice<F: Float>(row: ArrayView1<F>, coef: &[F]) -> F {
-    match row.as_slice() {
-        Some(r) => dot(r, coef),
-        None => row
-            .iter()
-            .zip(coef)
-            .fold(F::zero(), |a, (&x, &c)| a + x * c),
     }
 }
 

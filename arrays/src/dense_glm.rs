@@ -8,9 +8,9 @@
 //! and FMA (chosen at run time) the multiply-adds are fused.
 
 use crate::kernels::{axpy, dot};
-use crate::pass::GlmAcc;
-use crate::{Float, GlmFamily};
-use ndarray::{ArrayView1, ArrayView2};
+use crate::pass::{coef_as, elem_bytes, fused_glm_pass, GlmAcc};
+use crate::{Float, GlmFamily, GlmLossGrad, Linear};
+use ndarray::{s, Array1, ArrayView1, ArrayView2};
 
 /// Rows per block of the contiguous path.
 const ROWS: usize = 4;
@@ -88,9 +88,27 @@ impl BlockKernels for Portable {
     }
 }
 
-/// Adds the rows' loss, intercept gradient and gradient to `acc`; compiled with AVX2
-/// and FMA when the CPU has them (the portable build only assumes SSE2).
-pub(crate) fn glm_rows<F: Float>(
+/// The fused pass over all rows of `x`, in parallel over cache-sized row ranges; the
+/// gradient parts stay zero without `GRAD`.
+pub(crate) fn dense_glm_pass<F: Float, const GRAD: bool>(
+    x: ArrayView2<F>,
+    family: GlmFamily,
+    y: &Array1<F>,
+    lin: Linear<'_>,
+) -> GlmLossGrad {
+    let (n, p) = x.dim();
+    let coef = coef_as::<F>(&lin);
+    let b0 = F::of(lin.intercept);
+    fused_glm_pass(n, p, p, elem_bytes::<F>(), |range, acc| {
+        let rows = x.slice(s![range.clone(), ..]);
+        glm_rows::<F, GRAD>(family, rows, y.slice(s![range]), &coef, b0, acc);
+    })
+}
+
+/// Adds the rows' loss, and with `GRAD` their intercept gradient and gradient, to
+/// `acc`; compiled with AVX2 and FMA when the CPU has them (the portable build only
+/// assumes SSE2).
+fn glm_rows<F: Float, const GRAD: bool>(
     family: GlmFamily,
     rows: ArrayView2<F>,
     y: ArrayView1<F>,
@@ -102,16 +120,16 @@ pub(crate) fn glm_rows<F: Float>(
     {
         if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
             // SAFETY: the CPU supports the features the function is compiled for.
-            unsafe { glm_rows_avx2(family, rows, y, coef, b0, acc) };
+            unsafe { glm_rows_avx2::<F, GRAD>(family, rows, y, coef, b0, acc) };
             return;
         }
     }
-    glm_rows_body::<F, Portable>(family, rows, y, coef, b0, acc);
+    glm_rows_body::<F, Portable, GRAD>(family, rows, y, coef, b0, acc);
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn glm_rows_avx2<F: Float>(
+unsafe fn glm_rows_avx2<F: Float, const GRAD: bool>(
     family: GlmFamily,
     rows: ArrayView2<F>,
     y: ArrayView1<F>,
@@ -119,11 +137,11 @@ unsafe fn glm_rows_avx2<F: Float>(
     b0: F,
     acc: &mut GlmAcc<F>,
 ) {
-    glm_rows_body::<F, Avx2Fma>(family, rows, y, coef, b0, acc);
+    glm_rows_body::<F, Avx2Fma, GRAD>(family, rows, y, coef, b0, acc);
 }
 
 #[inline(always)]
-fn glm_rows_body<F: Float, M: BlockKernels>(
+fn glm_rows_body<F: Float, M: BlockKernels, const GRAD: bool>(
     family: GlmFamily,
     rows: ArrayView2<F>,
     y: ArrayView1<F>,
@@ -132,7 +150,7 @@ fn glm_rows_body<F: Float, M: BlockKernels>(
     acc: &mut GlmAcc<F>,
 ) {
     if let (Some(x), Some(y)) = (rows.as_slice(), y.as_slice()) {
-        contiguous_rows::<F, M>(family, x, y, coef, b0, acc);
+        contiguous_rows::<F, M, GRAD>(family, x, y, coef, b0, acc);
         return;
     }
     // Any other layout: one row at a time through ndarray's iterators.
@@ -144,16 +162,18 @@ fn glm_rows_body<F: Float, M: BlockKernels>(
                 .fold(F::zero(), |a, (&x, &c)| a + x * c);
         let t = family.terms(yi, eta);
         acc.loss += t.loss.as_f64();
-        acc.grad_intercept += t.residual.as_f64();
-        for (g, &x) in acc.grad.iter_mut().zip(row.iter()) {
-            *g = *g + t.residual * x;
+        if GRAD {
+            acc.grad_intercept += t.residual.as_f64();
+            for (g, &x) in acc.grad.iter_mut().zip(row.iter()) {
+                *g = *g + t.residual * x;
+            }
         }
     }
 }
 
 /// Row-major rows of `coef.len()` values each, packed in `x`.
 #[inline(always)]
-fn contiguous_rows<F: Float, M: BlockKernels>(
+fn contiguous_rows<F: Float, M: BlockKernels, const GRAD: bool>(
     family: GlmFamily,
     x: &[F],
     y: &[F],
@@ -185,13 +205,17 @@ fn contiguous_rows<F: Float, M: BlockKernels>(
             acc.grad_intercept += t.residual.as_f64();
             res[k] = t.residual;
         }
-        M::axpy_rows(&res, &r, grad);
+        if GRAD {
+            M::axpy_rows(&res, &r, grad);
+        }
     }
     for (row, &yi) in tail_x.chunks_exact(p).zip(tail_y) {
         let t = family.terms(yi, b0 + dot(row, coef));
         acc.loss += t.loss.as_f64();
-        acc.grad_intercept += t.residual.as_f64();
-        axpy(t.residual, row, grad);
+        if GRAD {
+            acc.grad_intercept += t.residual.as_f64();
+            axpy(t.residual, row, grad);
+        }
     }
 }
 
@@ -247,7 +271,7 @@ fn generic_axpy_rows<F: Float, M: BlockKernels + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ndarray::{Array1, Array2};
+    use ndarray::Array2;
 
     /// The blocked pass against a plain row-by-row sum, for row counts that leave
     /// every remainder of the four-row blocks and column counts around the lanes.
@@ -265,7 +289,9 @@ mod tests {
                 GlmFamily::Poisson,
             ] {
                 let mut acc = GlmAcc::new(p);
-                glm_rows(family, x.view(), y.view(), &coef, b0, &mut acc);
+                glm_rows::<_, true>(family, x.view(), y.view(), &coef, b0, &mut acc);
+                let mut loss_only = GlmAcc::new(p);
+                glm_rows::<_, false>(family, x.view(), y.view(), &coef, b0, &mut loss_only);
                 let mut want = GlmAcc::<f64>::new(p);
                 for (row, &yi) in x.rows().into_iter().zip(&y) {
                     let eta = b0 + row.iter().zip(&coef).map(|(a, b)| a * b).sum::<f64>();
@@ -277,6 +303,8 @@ mod tests {
                     }
                 }
                 assert!((acc.loss - want.loss).abs() < 1e-12, "{family:?} {n}x{p}");
+                assert_eq!(loss_only.loss, acc.loss);
+                assert!(loss_only.grad.iter().all(|&g| g == 0.0));
                 assert!((acc.grad_intercept - want.grad_intercept).abs() < 1e-12);
                 for (a, b) in acc.grad.iter().zip(&want.grad) {
                     assert!((a - b).abs() < 1e-12, "{family:?} {n}x{p}");
@@ -284,7 +312,7 @@ mod tests {
                 // The same rows through a non-contiguous (column-major) view.
                 let xt = x.t().to_owned();
                 let mut acc_f = GlmAcc::new(p);
-                glm_rows(family, xt.t(), y.view(), &coef, b0, &mut acc_f);
+                glm_rows::<_, true>(family, xt.t(), y.view(), &coef, b0, &mut acc_f);
                 assert!((acc_f.loss - want.loss).abs() < 1e-12);
             }
         }
