@@ -395,11 +395,7 @@ where
     }
 
     fn glm_loss_grad(&self, family: GlmFamily, y: &Self::Vector, lin: Linear<'_>) -> GlmLossGrad {
-        let zero = || GlmLossGrad {
-            loss: 0.0,
-            grad: Array1::zeros(self.n_cols),
-            grad_intercept: 0.0,
-        };
+        let zero = || GlmLossGrad::zeros(self.n_cols);
         self.chunks
             .par_iter()
             .zip(&y.chunks)
@@ -414,13 +410,7 @@ where
         y: &Self::Vector,
         lin: Linear<'_>,
     ) -> Option<GlmLossGrad> {
-        let zero = || {
-            Some(GlmLossGrad {
-                loss: 0.0,
-                grad: Array1::zeros(self.n_cols),
-                grad_intercept: 0.0,
-            })
-        };
+        let zero = || Some(GlmLossGrad::zeros(self.n_cols));
         self.chunks
             .par_iter()
             .zip(&y.chunks)

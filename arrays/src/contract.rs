@@ -91,6 +91,15 @@ pub struct GlmLossGrad {
 }
 
 impl GlmLossGrad {
+    /// The empty sum over `p` columns, to add blocks' parts to.
+    pub fn zeros(p: usize) -> Self {
+        GlmLossGrad {
+            loss: 0.0,
+            grad: Array1::zeros(p),
+            grad_intercept: 0.0,
+        }
+    }
+
     /// Whether the loss and every gradient entry are finite.
     pub fn is_finite(&self) -> bool {
         self.loss.is_finite()
