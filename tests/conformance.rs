@@ -8,6 +8,7 @@
 mod common;
 
 use common::kmeans::{ari, check_lloyd_cases, check_separated_blobs, km_fixtures};
+use common::spectral_knn::knn_fixture;
 use common::{fit_case, fixtures, rel, Case, Fit};
 use duckml::arrays::{Chunked, DataMatrix, Float};
 use duckml::estimators::{Affinity, AssignLabels, KMeans, SpectralClustering};
@@ -82,9 +83,10 @@ fn quadrant_graph() -> (Array2<f64>, Vec<usize>) {
 }
 
 /// Dense f64 spectral fits, the baseline: (eigenvalues of the rbf fit on the blobs,
-/// eigenvalues of the precomputed quadrant graph).
-fn spectral_baseline() -> &'static (Vec<f64>, Vec<f64>) {
-    static BASE: OnceLock<(Vec<f64>, Vec<f64>)> = OnceLock::new();
+/// eigenvalues of the precomputed quadrant graph, eigenvalues of the nearest-neighbour
+/// fit on the moons and blobs).
+fn spectral_baseline() -> &'static (Vec<f64>, Vec<f64>, Vec<f64>) {
+    static BASE: OnceLock<(Vec<f64>, Vec<f64>, Vec<f64>)> = OnceLock::new();
     BASE.get_or_init(|| {
         let blobs = km_fixtures().datasets["blobs"].x();
         let rbf = SpectralClustering::new(5)
@@ -98,13 +100,26 @@ fn spectral_baseline() -> &'static (Vec<f64>, Vec<f64>) {
             .eigen_tol(1e-9)
             .fit(&g)
             .unwrap();
-        (rbf.eigenvalues().to_vec(), pre.eigenvalues().to_vec())
+        let knn = &knn_fixture().datasets["blobs_moons"];
+        let nn = SpectralClustering::new(knn.n_clusters)
+            .affinity(Affinity::NearestNeighbors {
+                n_neighbors: knn.n_neighbors,
+            })
+            .eigen_tol(1e-9)
+            .fit(&knn.x())
+            .unwrap();
+        (
+            rbf.eigenvalues().to_vec(),
+            pre.eigenvalues().to_vec(),
+            nn.eigenvalues().to_vec(),
+        )
     })
 }
 
 /// SpectralClustering on one array type: an rbf affinity over the separated fixture
-/// blobs and a precomputed grid graph, with every label assignment: the true
-/// partition (ARI = 1) and the dense f64 fit's eigenvalues.
+/// blobs, a precomputed grid graph and a nearest-neighbour graph of moons and blobs
+/// (the same neighbours as dense f64, hence scikit-learn's graph), with every label
+/// assignment: the true partition (ARI = 1) and the dense f64 fit's eigenvalues.
 fn run_spectral_suite<F, X, C>(type_name: &str, convert: C, tol: &Tolerance)
 where
     F: Float,
@@ -112,12 +127,18 @@ where
     C: Fn(&Array2<f64>, &Array1<f64>) -> (X, X::Vector),
 {
     let only_x = |x: &Array2<f64>| convert(x, &Array1::zeros(x.nrows())).0;
-    let (base_rbf, base_pre) = spectral_baseline();
+    let (base_rbf, base_pre, base_knn) = spectral_baseline();
     let d = &km_fixtures().datasets["blobs"];
     let blobs = only_x(&d.x());
     let (g, truth) = quadrant_graph();
     let graph = only_x(&g);
+    let knn = &knn_fixture().datasets["blobs_moons"];
+    let knn_x = only_x(&knn.x());
     let mut fails = Vec::new();
+    let nb = knn_x.kneighbors(knn.n_neighbors).unwrap();
+    if nb.indices != knn.x().kneighbors(knn.n_neighbors).unwrap().indices {
+        fails.push("kneighbors differ from dense f64's".into());
+    }
     let close = |a: &[f64], b: &[f64]| {
         a.len() == b.len()
             && a.iter()
@@ -155,6 +176,23 @@ where
                 ari(m.labels(), &truth),
                 m.eigenvalues(),
                 base_pre
+            ));
+        }
+        let m = SpectralClustering::new(knn.n_clusters)
+            .affinity(Affinity::NearestNeighbors {
+                n_neighbors: knn.n_neighbors,
+            })
+            .assign_labels(how)
+            .eigen_tol(tol.eigen)
+            .fit(&knn_x)
+            .unwrap();
+        if ari(m.labels(), &knn.truth) != 1.0 || !close(m.eigenvalues(), base_knn) || !m.converged()
+        {
+            fails.push(format!(
+                "nearest_neighbors {how:?}: ARI {}, eigenvalues {:?} vs {:?}",
+                ari(m.labels(), &knn.truth),
+                m.eigenvalues(),
+                base_knn
             ));
         }
     }

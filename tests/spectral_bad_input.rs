@@ -125,3 +125,79 @@ fn disconnected_graphs_are_fitted_with_a_warning() {
         }
     }
 }
+
+fn knn(k: usize, n_neighbors: usize) -> SpectralClustering {
+    SpectralClustering::new(k).affinity(Affinity::NearestNeighbors { n_neighbors })
+}
+
+#[test]
+fn nearest_neighbor_counts_are_checked() {
+    let x = array![
+        [0.0, 0.0],
+        [0.0, 1.0],
+        [1.0, 0.0],
+        [5.0, 5.0],
+        [5.0, 6.0],
+        [6.0, 5.0]
+    ];
+    assert!(matches!(
+        knn(2, 0).fit(&x).unwrap_err(),
+        Error::InvalidParameter {
+            name: "n_neighbors",
+            ..
+        }
+    ));
+    assert_eq!(
+        knn(2, 7).fit(&x).unwrap_err(),
+        Error::TooManyNeighbors {
+            n_neighbors: 7,
+            n_samples: 6
+        }
+    );
+    let csr = CsMat::csr_from_dense(x.view(), 0.0);
+    assert!(matches!(
+        knn(2, 0).fit(&csr).unwrap_err(),
+        Error::InvalidParameter { .. }
+    ));
+    let mut bad = x.clone();
+    bad[[4, 1]] = f64::NAN;
+    assert_eq!(knn(2, 3).fit(&bad).unwrap_err(), Error::NonFinite("x"));
+    // The contract op itself refuses k = 0 and k > n with an error, not a panic.
+    use duckml::arrays::DataMatrix;
+    assert!(x.kneighbors(0).is_err());
+    assert!(x.kneighbors(7).is_err());
+    assert_eq!(x.kneighbors(6).unwrap().indices.ncols(), 6);
+}
+
+#[test]
+fn degenerate_nearest_neighbor_graphs_are_fitted() {
+    let x = array![
+        [0.0, 0.0],
+        [0.0, 1.0],
+        [1.0, 0.0],
+        [5.0, 5.0],
+        [5.0, 6.0],
+        [6.0, 5.0]
+    ];
+    // Every sample its own neighbour only: no edges, every node isolated.
+    let m = knn(2, 1).fit(&x).unwrap();
+    assert_eq!(m.labels().len(), 6);
+    // Three neighbours: two triangles, two components, split apart.
+    let l = knn(2, 3).fit(&x).unwrap().labels().to_vec();
+    assert!(l[0] == l[1] && l[1] == l[2] && l[3] == l[4] && l[4] == l[5] && l[0] != l[3]);
+    // All samples are neighbours: one complete graph.
+    assert_eq!(knn(2, 6).fit(&x).unwrap().labels().len(), 6);
+    // Duplicated rows: each row still comes first in its own neighbour list.
+    let dup = array![[1.0, 1.0], [1.0, 1.0], [1.0, 1.0], [4.0, 4.0], [4.0, 4.0]];
+    use duckml::arrays::DataMatrix;
+    let nb = dup.kneighbors(2).unwrap();
+    for i in 0..5 {
+        assert_eq!(nb.indices[[i, 0]], i);
+        assert_eq!(nb.sq_dist[[i, 1]], 0.0);
+    }
+    let l = knn(2, 2).fit(&dup).unwrap().labels().to_vec();
+    assert!(
+        l[0] == l[1] && l[1] == l[2] && l[3] == l[4] && l[0] != l[3],
+        "{l:?}"
+    );
+}

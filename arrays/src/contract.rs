@@ -349,6 +349,22 @@ pub trait DataMatrix<F: Float>: Sync {
     {
         crate::graph::default_rbf_kernel(self, gamma)
     }
+
+    /// Each row's `k` nearest rows by Euclidean distance, the row itself first (at
+    /// distance 0), then by increasing distance (ties: lower index first), as n x k
+    /// host arrays ([`Neighbors`](crate::Neighbors), O(n k)); its
+    /// [`affinity`](crate::Neighbors::affinity) is scikit-learn's k-nearest-neighbour
+    /// graph `0.5 (C + C^T)` as sparse CSR. Errors when `k` is 0 or above `n_rows`, or
+    /// a row has fewer than `k` rows at a finite distance. The default works on batches
+    /// of rows: [`DataMatrix::rows_to_host`], [`DataMatrix::sq_distances`] of every row
+    /// to the batch, then [`SampleVector::top_k`] of each negated distance vector
+    /// (O(batch * n) memory beside the data, never `n x n`).
+    fn kneighbors(&self, k: usize) -> Result<crate::Neighbors, ArrayError>
+    where
+        Self: Sized,
+    {
+        crate::graph::default_kneighbors(self, k)
+    }
 }
 
 /// The block type of a matrix's sample vectors.

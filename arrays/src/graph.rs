@@ -1,8 +1,9 @@
 //! Default implementations of the contract's graph operations (products of a square
-//! matrix with a block of sample vectors, its diagonal, an RBF kernel), written with
-//! the primitives.
+//! matrix with a block of sample vectors, its diagonal, an RBF kernel, the k nearest
+//! rows), written with the primitives.
 
-use crate::{ColumnsOf, DataMatrix, Float, Linear, SampleBlock, SampleVector, UnaryOp};
+use crate::{ArrayError, ColumnsOf, DataMatrix, Float, Linear, SampleBlock, SampleVector, UnaryOp};
+use sprs::CsMat;
 
 /// Solves `(L + shift I) X = B` for blocks `B` beside the data, with `L` a graph's
 /// normalised Laplacian, from a factorisation computed once
@@ -11,7 +12,7 @@ pub trait BlockSolve<C>: Send + Sync {
     /// `(L + shift I)^{-1} B`.
     fn solve(&self, b: &C) -> C;
 }
-use ndarray::Array1;
+use ndarray::{Array1, Array2};
 
 /// Default [`DataMatrix::block_product`]: `V` to the host, one `X v` per column.
 pub fn default_block_product<F: Float, M: DataMatrix<F>>(
@@ -70,4 +71,179 @@ pub fn default_rbf_kernel<F: Float, M: DataMatrix<F>>(m: &M, gamma: f64) -> Colu
         }
     }
     <ColumnsOf<F, M>>::from_columns(&cols)
+}
+
+/// Rows of the distance block computed at once by [`default_kneighbors`]: about 4
+/// million distances (so O(block * n) memory), at most 256 rows.
+fn kneighbors_batch(n: usize) -> usize {
+    ((1usize << 22) / n.max(1)).clamp(1, 256)
+}
+
+/// Each row's `k` nearest rows of a matrix (Euclidean distance, the row itself
+/// included as its own nearest neighbour), as scikit-learn's
+/// `NearestNeighbors().fit(X).kneighbors(X, k)` on the same data with
+/// `kneighbors_graph(..., include_self=True)`'s convention: n x k host arrays, O(n k).
+///
+/// ```
+/// use duckml_arrays::DataMatrix;
+/// use ndarray::array;
+///
+/// let x = array![[0.0], [1.0], [3.0], [7.0]];
+/// let nb = x.kneighbors(2).unwrap();
+/// assert_eq!(nb.indices, array![[0, 1], [1, 0], [2, 1], [3, 2]]);
+/// assert_eq!(nb.sq_dist, array![[0.0, 1.0], [0.0, 1.0], [0.0, 4.0], [0.0, 16.0]]);
+/// // 0.5 (C + C^T) of the binary connectivity C, a sparse symmetric graph.
+/// let g = nb.affinity::<f64>();
+/// assert_eq!(g.to_dense(), array![
+///     [1.0, 1.0, 0.0, 0.0],
+///     [1.0, 1.0, 0.5, 0.0],
+///     [0.0, 0.5, 1.0, 0.5],
+///     [0.0, 0.0, 0.5, 1.0],
+/// ]);
+/// assert_eq!(nb.n_connected_components(), 1);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Neighbors {
+    /// `indices[[i, r]]`: the row index of the `r`-th nearest neighbour of row `i`
+    /// (`r = 0` is row `i` itself; then by increasing distance, ties to the lower index).
+    pub indices: Array2<usize>,
+    /// The matching squared Euclidean distances (0 for the row itself).
+    pub sq_dist: Array2<f64>,
+}
+
+impl Neighbors {
+    /// Number of rows (graph nodes).
+    pub fn n_rows(&self) -> usize {
+        self.indices.nrows()
+    }
+
+    /// Neighbours per row.
+    pub fn k(&self) -> usize {
+        self.indices.ncols()
+    }
+
+    /// The symmetric affinity `0.5 (C + C^T)` of the binary connectivity `C` (`C_ij = 1`
+    /// when `j` is among the `k` nearest rows of `i`), as a sparse CSR matrix with sorted
+    /// indices: scikit-learn's `SpectralClustering(affinity="nearest_neighbors")`
+    /// `affinity_matrix_`. Entries are 1 (mutual neighbours, and the diagonal) or 0.5;
+    /// at most `2 n k` non-zeros, never an `n x n` dense matrix.
+    pub fn affinity<F: Float>(&self) -> CsMat<F> {
+        let n = self.n_rows();
+        // Each (i, j) of C once, and its transpose (j, i) once.
+        let mut counts = vec![0usize; n + 1];
+        for (i, row) in self.indices.rows().into_iter().enumerate() {
+            counts[i + 1] += row.len();
+            for &j in row {
+                counts[j + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            counts[i + 1] += counts[i];
+        }
+        let mut fill = counts.clone();
+        let mut cols = vec![0usize; counts[n]];
+        for (i, row) in self.indices.rows().into_iter().enumerate() {
+            for &j in row {
+                cols[fill[i]] = j;
+                fill[i] += 1;
+                cols[fill[j]] = i;
+                fill[j] += 1;
+            }
+        }
+        let half = F::of(0.5);
+        let mut indptr = Vec::with_capacity(n + 1);
+        let mut indices = Vec::with_capacity(cols.len());
+        let mut data = Vec::with_capacity(cols.len());
+        indptr.push(0);
+        for i in 0..n {
+            let row = &mut cols[counts[i]..counts[i + 1]];
+            row.sort_unstable();
+            for &j in row.iter() {
+                if indices.len() > indptr[i] && indices.last() == Some(&j) {
+                    let v: &mut F = data.last_mut().expect("an entry per index");
+                    *v = *v + half;
+                } else {
+                    indices.push(j);
+                    data.push(half);
+                }
+            }
+            indptr.push(indices.len());
+        }
+        CsMat::new((n, n), indptr, indices, data)
+    }
+
+    /// Connected components of the neighbour graph (edges in either direction), by
+    /// union-find on the host: 1 when the graph is connected.
+    pub fn n_connected_components(&self) -> usize {
+        let n = self.n_rows();
+        let mut parent: Vec<usize> = (0..n).collect();
+        fn root(parent: &mut [usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            i
+        }
+        let mut components = n;
+        for (i, row) in self.indices.rows().into_iter().enumerate() {
+            for &j in row {
+                let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                if a != b {
+                    parent[a.max(b)] = a.min(b);
+                    components -= 1;
+                }
+            }
+        }
+        components
+    }
+}
+
+/// Default [`DataMatrix::kneighbors`]: per batch of rows (copied to the host), the
+/// squared distances of every row to them ([`DataMatrix::sq_distances`], one pass),
+/// then each distance vector's `k` smallest ([`SampleVector::top_k`] of its negation):
+/// O(batch * n) memory beside the data and only `k` pairs per row on the host.
+pub fn default_kneighbors<F: Float, M: DataMatrix<F>>(
+    m: &M,
+    k: usize,
+) -> Result<Neighbors, ArrayError> {
+    let n = m.n_rows();
+    if k == 0 || k > n {
+        return Err(ArrayError::Invalid(format!(
+            "{k} nearest neighbours requested among {n} rows (need 1 <= k <= n)"
+        )));
+    }
+    let mut indices = Array2::<usize>::zeros((n, k));
+    let mut sq_dist = Array2::<f64>::zeros((n, k));
+    let batch = kneighbors_batch(n);
+    for b0 in (0..n).step_by(batch) {
+        let ids: Vec<usize> = (b0..(b0 + batch).min(n)).collect();
+        let pts = m.rows_to_host(&ids)?;
+        for (&i, d) in ids.iter().zip(m.sq_distances(pts.view(), None)) {
+            let near = d
+                .map(UnaryOp::Affine {
+                    scale: -1.0,
+                    shift: 0.0,
+                })
+                .top_k(k);
+            // The row itself first, at distance exactly 0 (rounding in |x|^2 + |c|^2 -
+            // 2 x.c may leave it a hair above 0, or behind a duplicate of the row).
+            let others: Vec<(usize, f64)> = near
+                .into_iter()
+                .filter(|&(j, _)| j != i)
+                .take(k - 1)
+                .collect();
+            if others.len() < k - 1 {
+                return Err(ArrayError::Invalid(format!(
+                    "row {i} has fewer than {k} rows at a finite distance"
+                )));
+            }
+            indices[[i, 0]] = i;
+            sq_dist[[i, 0]] = 0.0;
+            for (r, (j, neg)) in others.into_iter().enumerate() {
+                indices[[i, r + 1]] = j;
+                sq_dist[[i, r + 1]] = (-neg).max(0.0);
+            }
+        }
+    }
+    Ok(Neighbors { indices, sq_dist })
 }

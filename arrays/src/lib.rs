@@ -51,5 +51,5 @@ pub use contract::{
 pub use cuda::{CudaError, CudaMatrix, CudaVector};
 pub use family::{ElementTerms, GlmFamily};
 pub use float::Float;
-pub use graph::BlockSolve;
+pub use graph::{BlockSolve, Neighbors};
 pub use ops::{hash_uniform, BinaryOp, ElementCheck, PairReduction, Reduction, UnaryOp};

@@ -64,6 +64,15 @@ pub enum Error {
         /// Samples (graph nodes).
         n_samples: usize,
     },
+    /// More nearest neighbours requested than there are samples (each sample counts
+    /// as its own nearest neighbour).
+    #[error("n_neighbors = {n_neighbors} is larger than the number of samples ({n_samples})")]
+    TooManyNeighbors {
+        /// Neighbours requested.
+        n_neighbors: usize,
+        /// Samples in `x`.
+        n_samples: usize,
+    },
     /// A precomputed affinity matrix that is not square.
     #[error("a precomputed affinity must be square, got {rows} x {cols}")]
     NotSquare {

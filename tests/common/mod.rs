@@ -125,3 +125,4 @@ pub fn rel(a: f64, b: f64) -> f64 {
 }
 
 pub mod kmeans;
+pub mod spectral_knn;

@@ -27,6 +27,36 @@ pub enum Affinity {
         /// Kernel coefficient (scikit-learn's default is 1).
         gamma: f64,
     },
+    /// The k-nearest-neighbour graph of the rows of the input, scikit-learn's
+    /// `affinity="nearest_neighbors"`: `0.5 (C + C^T)` where `C_ij = 1` when row `j` is
+    /// among the `n_neighbors` rows nearest to row `i` (Euclidean, row `i` itself
+    /// included), a sparse symmetric graph of at most `2 n n_neighbors` entries (never
+    /// `n x n` dense) whose Laplacian is factorised for the shift-invert eigensolver.
+    /// The neighbours are found by batches of rows through the array contract
+    /// ([`DataMatrix::kneighbors`]), so any array type works.
+    ///
+    /// ```
+    /// use duckml_estimators::{Affinity, SpectralClustering};
+    /// use ndarray::Array2;
+    ///
+    /// // Two concentric rings: not separable by distance to a centre (k-means), but
+    /// // each ring is a chain of near neighbours.
+    /// let x = Array2::from_shape_fn((80, 2), |(i, j)| {
+    ///     let (r, t) = (if i < 40 { 1.0 } else { 3.0 }, i as f64 * 0.157);
+    ///     if j == 0 { r * t.cos() } else { r * t.sin() }
+    /// });
+    /// let model = SpectralClustering::new(2)
+    ///     .affinity(Affinity::NearestNeighbors { n_neighbors: 5 })
+    ///     .fit(&x)?;
+    /// let l = model.labels();
+    /// assert!(l[..40].iter().all(|&c| c == l[0]) && l[40..].iter().all(|&c| c == l[40]));
+    /// assert_ne!(l[0], l[40]);
+    /// # Ok::<(), duckml_estimators::Error>(())
+    /// ```
+    NearestNeighbors {
+        /// Neighbours per sample, itself included (scikit-learn's default is 10).
+        n_neighbors: usize,
+    },
     /// The input is the affinity itself: a square, symmetric, non-negative matrix of
     /// any array type (a sparse graph, e.g. from `img_to_graph`, or a dense kernel).
     Precomputed,
@@ -234,6 +264,20 @@ impl SpectralClustering {
         if let Affinity::Rbf { gamma } = self.affinity {
             check_param("gamma", gamma, gamma > 0.0, "must be positive")?;
         }
+        if let Affinity::NearestNeighbors { n_neighbors } = self.affinity {
+            check_param(
+                "n_neighbors",
+                n_neighbors as f64,
+                n_neighbors >= 1,
+                "must be at least 1",
+            )?;
+            if n_neighbors > n {
+                return Err(Error::TooManyNeighbors {
+                    n_neighbors,
+                    n_samples: n,
+                });
+            }
+        }
         if self.affinity == Affinity::Precomputed && x.n_cols() != n {
             return Err(Error::NotSquare {
                 rows: n,
@@ -246,19 +290,39 @@ impl SpectralClustering {
     /// Fits on `x`: the affinity itself for [`Affinity::Precomputed`], else the samples.
     ///
     /// Errors: empty or non-finite input, `n_clusters` 0 or above n, `n_components`
-    /// above n, a non-square precomputed affinity, parameters out of range. A graph
-    /// that is not connected is fitted with a warning (as scikit-learn).
+    /// above n, `n_neighbors` 0 or above n, a non-square precomputed affinity,
+    /// parameters out of range. A graph that is not connected is fitted with a warning
+    /// (as scikit-learn).
     pub fn fit<F: Float, X: DataMatrix<F>>(&self, x: &X) -> Result<SpectralModel> {
         let m = self.check(x)?;
         match self.affinity {
-            Affinity::Precomputed => self.fit_graph(x, m),
-            Affinity::Rbf { gamma } => self.fit_graph(&x.rbf_kernel(gamma), m),
+            Affinity::Precomputed => self.fit_graph(x, m, false),
+            Affinity::Rbf { gamma } => self.fit_graph(&x.rbf_kernel(gamma), m, false),
+            Affinity::NearestNeighbors { n_neighbors } => {
+                let nb = x.kneighbors(n_neighbors)?;
+                let components = nb.n_connected_components();
+                if components > 1 {
+                    log::warn!(
+                        "graph is not fully connected ({components} connected components of \
+                         the {n_neighbors}-nearest-neighbour graph): spectral embedding may \
+                         not work as expected"
+                    );
+                }
+                self.fit_graph(&nb.affinity::<F>(), m, true)
+            }
         }
     }
 
-    fn fit_graph<F: Float, G: DataMatrix<F>>(&self, g: &G, m: usize) -> Result<SpectralModel> {
+    /// The embedding and labels of the affinity `g`; `connectivity_checked` when the
+    /// caller has already warned about (or ruled out) a disconnected graph.
+    fn fit_graph<F: Float, G: DataMatrix<F>>(
+        &self,
+        g: &G,
+        m: usize,
+        connectivity_checked: bool,
+    ) -> Result<SpectralModel> {
         let op = eigen::Laplacian::new(g);
-        if op.n_isolated > 0 {
+        if op.n_isolated > 0 && !connectivity_checked {
             log::warn!(
                 "graph is not fully connected ({} isolated nodes): spectral embedding may not \
                  work as expected",
@@ -282,7 +346,7 @@ impl SpectralClustering {
             );
         }
         let zero_modes = eig.values.iter().filter(|&&v| v < 1e-12).count();
-        if zero_modes > 1 && op.n_isolated == 0 {
+        if zero_modes > 1 && op.n_isolated == 0 && !connectivity_checked {
             log::warn!(
                 "graph is not fully connected ({zero_modes} zero eigenvalues): spectral \
                  embedding may not work as expected"
