@@ -2,9 +2,13 @@
 //! serde round trips, f32 data, views and the contract's default composite ops.
 
 use approx::assert_relative_eq;
-use duckml::arrays::{ArrayError, DataMatrix, GlmFamily, Linear};
+use duckml::arrays::{DataMatrix, GlmFamily, Linear};
 use duckml::prelude::*;
-use ndarray::{s, Array1, Array2, ArrayView1};
+use ndarray::{s, Array1};
+
+#[path = "common/primitives.rs"]
+mod primitives;
+use primitives::PrimitivesOnly;
 
 #[test]
 fn r2_score_matches_its_definition() {
@@ -115,51 +119,6 @@ fn views_and_column_major_arrays_fit_like_owned_arrays() {
         .unwrap();
     assert_relative_eq!(view.objective(), owned.objective(), max_relative = 1e-12);
     assert_relative_eq!(col.objective(), owned.objective(), max_relative = 1e-10);
-}
-
-/// A matrix that implements only the contract's required operations, so every
-/// composite operation runs its default implementation.
-struct PrimitivesOnly(Array2<f64>);
-
-impl DataMatrix<f64> for PrimitivesOnly {
-    type Vector = Array1<f64>;
-    type Block = Self;
-    fn n_rows(&self) -> usize {
-        self.0.nrows()
-    }
-    fn n_cols(&self) -> usize {
-        self.0.ncols()
-    }
-    fn describe(&self) -> String {
-        "primitives-only".into()
-    }
-    fn vector_from_host(&self, v: ArrayView1<f64>) -> Result<Array1<f64>, ArrayError> {
-        self.0.vector_from_host(v)
-    }
-    fn all_finite(&self) -> bool {
-        self.0.all_finite()
-    }
-    fn linear_predictor(&self, lin: Linear<'_>) -> Array1<f64> {
-        self.0.linear_predictor(lin)
-    }
-    fn t_matvec(&self, r: &Array1<f64>) -> Array1<f64> {
-        self.0.t_matvec(r)
-    }
-    fn weighted_gram(&self, w: &Array1<f64>) -> Array2<f64> {
-        self.0.weighted_gram(w)
-    }
-    fn glm_weights(&self, family: GlmFamily, eta: &Array1<f64>) -> Array1<f64> {
-        self.0.glm_weights(family, eta)
-    }
-    fn glm_residuals(&self, f: GlmFamily, y: &Array1<f64>, eta: &Array1<f64>) -> Array1<f64> {
-        self.0.glm_residuals(f, y, eta)
-    }
-    fn blocks(&self) -> Vec<&Self> {
-        vec![self]
-    }
-    fn vector_blocks<'v>(&self, v: &'v Array1<f64>) -> Vec<&'v Array1<f64>> {
-        vec![v]
-    }
 }
 
 #[test]
