@@ -131,7 +131,7 @@ pub(crate) fn orthonormaliser(g: &Array2<f64>) -> (Array2<f64>, f64) {
 /// `eps |L x|`). An ill-conditioned `y` (a filtered block whose columns differ in
 /// scale by many orders) is orthonormalised explicitly first, twice if needed, so
 /// that the Gram matrices stay well conditioned.
-fn rayleigh_ritz<F: Float, X: DataMatrix<F>>(
+pub(crate) fn rayleigh_ritz<F: Float, X: DataMatrix<F>>(
     op: &Laplacian<'_, F, X>,
     y: &ColumnsOf<F, X>,
 ) -> (ColumnsOf<F, X>, Vec<f64>, Vec<f64>) {
@@ -240,6 +240,7 @@ pub(crate) fn smallest_eigenpairs<F: Float, X: DataMatrix<F>>(
         EigenSolver::Auto => factorise(op),
         EigenSolver::Chebyshev => None,
     };
+    log::debug!("spectral eigensolver: factorised");
     let m_free = m - usize::from(deflation.is_some());
     let n_free = n - usize::from(deflation.is_some());
     if let (Some((s, tau)), Some(shape)) = (&factor, lanczos::Shape::for_problem(m_free, n_free)) {
@@ -357,8 +358,8 @@ pub(crate) fn smallest_eigenpairs<F: Float, X: DataMatrix<F>>(
 }
 
 /// The shift-invert path: thick-restart block Lanczos on `(L + tau I)^{-1}` (the zero
-/// mode deflated), then one Rayleigh-Ritz step with `L` on the converged Ritz vectors
-/// for the eigenvalues and the true residuals.
+/// mode deflated), ending with one Rayleigh-Ritz step with `L` on the converged Ritz
+/// vectors for the eigenvalues and the true residuals.
 #[allow(clippy::too_many_arguments)]
 fn shift_invert<F: Float, X: DataMatrix<F>>(
     op: &Laplacian<'_, F, X>,
@@ -402,8 +403,14 @@ fn shift_invert<F: Float, X: DataMatrix<F>>(
         pairs.steps,
         pairs.solves
     );
-    let (x, theta, res) = rayleigh_ritz(op, &pairs.vectors);
-    let act = finish(x, theta, res, m_free, pairs.steps, false);
+    let act = finish(
+        pairs.vectors,
+        pairs.values,
+        pairs.residuals,
+        m_free,
+        pairs.steps,
+        false,
+    );
     let converged = act.values.len() == m_free && act.residual <= tol;
     let (mut values, vectors) = match v0 {
         Some(v) => (vec![0.0], v.hcat(&act.vectors)),

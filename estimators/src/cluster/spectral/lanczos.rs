@@ -14,7 +14,7 @@
 //! products); the projected matrix `H = V^T T V`, its eigendecomposition and the
 //! couplings are host matrices of the basis size.
 
-use super::eigen::{orthonormaliser, Laplacian};
+use super::eigen::{orthonormaliser, rayleigh_ritz, Laplacian};
 use super::small::sym_eig;
 use duckml_arrays::{BlockSolve, ColumnsOf, DataMatrix, Float, SampleBlock};
 use ndarray::{s, Array1, Array2};
@@ -51,10 +51,14 @@ impl Shape {
     }
 }
 
-/// The outcome of [`lanczos`]: the wanted Ritz pairs of `L` (ascending), before the
-/// final Rayleigh-Ritz with `L`.
+/// The outcome of [`lanczos`]: the wanted Ritz pairs of `L` (ascending), after a final
+/// Rayleigh-Ritz step with `L`.
 pub(crate) struct KrylovPairs<C> {
     pub(crate) vectors: C,
+    /// Ascending eigenvalues of `L` (Rayleigh quotients).
+    pub(crate) values: Vec<f64>,
+    /// `|L x - lambda x|` per pair.
+    pub(crate) residuals: Vec<f64>,
     pub(crate) steps: usize,
     pub(crate) solves: usize,
 }
@@ -278,44 +282,29 @@ pub(crate) fn lanczos<F: Float, X: DataMatrix<F>>(
                 sel.column_mut(c).assign(&s.column(i));
             }
             let x = combine(&basis.blocks, &sel);
-            if done {
-                // The estimate used the symmetric part of H; confirm on the vectors.
-                let lx = op.apply(&x);
-                let lam: Vec<f64> = order
-                    .iter()
-                    .take(want)
-                    .map(|&i| 1.0 / theta[i] - tau)
-                    .collect();
-                let d = Array2::from_diag(&Array1::from(lam));
-                let r = lx.add_product(&x, (-d).view());
-                let g = r.gram(&r);
-                let true_worst = (0..want)
-                    .map(|i| g[[i, i]].max(0.0).sqrt())
-                    .fold(0.0, f64::max);
-                let retry = true_worst > tol
-                    && solves < max_solves
-                    && basis.q.n_cols() > 0
-                    && tol_now > tol * 1e-3;
-                if retry {
-                    log::debug!(
-                        "shift-invert lanczos: true residual {true_worst:.2e} above tol, tightening"
-                    );
-                    tol_now *= 0.3;
-                }
-                if !retry {
-                    return Ok(KrylovPairs {
-                        vectors: x,
-                        steps,
-                        solves,
-                    });
-                }
-            } else {
+            // One Rayleigh-Ritz step with L on the Ritz vectors: the eigenvalues as
+            // Rayleigh quotients of L and the true residuals, which confirm the
+            // estimate (computed from the symmetric part of H).
+            let (x, values, res) = rayleigh_ritz(op, &x);
+            let true_worst = res.iter().take(want).copied().fold(0.0, f64::max);
+            let retry = done
+                && true_worst > tol
+                && solves < max_solves
+                && basis.q.n_cols() > 0
+                && tol_now > tol * 1e-3;
+            if !retry {
                 return Ok(KrylovPairs {
                     vectors: x,
+                    values,
+                    residuals: res,
                     steps,
                     solves,
                 });
             }
+            log::debug!(
+                "shift-invert lanczos: true residual {true_worst:.2e} above tol, tightening"
+            );
+            tol_now *= 0.3;
         }
         if dim + b > shape.max_basis {
             // Thick restart: keep the `keep` largest Ritz vectors; the basis becomes them

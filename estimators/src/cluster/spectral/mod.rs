@@ -271,6 +271,7 @@ impl SpectralClustering {
             );
         }
         let mut rng = run_rng(self.seed, 0);
+        log::debug!("spectral: laplacian ready");
         let eig = eigen::smallest_eigenpairs(
             &op,
             m,
@@ -294,6 +295,7 @@ impl SpectralClustering {
             );
         }
         let embedding = sign_flip(&eig.vectors.scale_rows(&op.inv_sqrt_deg));
+        log::debug!("spectral: embedding ready");
         let labels = match self.assign_labels {
             AssignLabels::KMeans => {
                 let km = KMeans::new(self.n_clusters)
