@@ -51,6 +51,9 @@ impl Shape {
     }
 }
 
+/// Block steps without the worst residual halving after which [`lanczos`] gives up.
+const STALL_STEPS: usize = 32;
+
 /// The outcome of [`lanczos`]: the wanted Ritz pairs of `L` (ascending), after a final
 /// Rayleigh-Ritz step with `L`.
 pub(crate) struct KrylovPairs<C> {
@@ -196,6 +199,8 @@ pub(crate) fn lanczos<F: Float, X: DataMatrix<F>>(
     let mut steps = 0;
     let mut solves = 0;
     let mut tol_now = tol;
+    let mut best_worst = f64::INFINITY;
+    let mut last_gain = 0;
     loop {
         // Expansion: append Q to the basis, then the next block from T Q.
         let k = basis.dim();
@@ -276,7 +281,15 @@ pub(crate) fn lanczos<F: Float, X: DataMatrix<F>>(
             "shift-invert lanczos: step {steps}, basis {dim}, solves {solves}, worst residual {worst:.2e}"
         );
         let done = want == m && worst <= tol_now;
-        if done || solves >= max_solves || basis.q.n_cols() == 0 {
+        // Stagnation (a tolerance below what the element type can reach, as 1e-7 in
+        // f32): stop, unconverged, once the worst residual has not halved in
+        // `STALL_STEPS` steps (four restart cycles).
+        if worst < 0.5 * best_worst {
+            best_worst = worst;
+            last_gain = steps;
+        }
+        let stalled = steps - last_gain > STALL_STEPS;
+        if done || stalled || solves >= max_solves || basis.q.n_cols() == 0 {
             let mut sel = Array2::<f64>::zeros((dim, want));
             for (c, &i) in order.iter().take(want).enumerate() {
                 sel.column_mut(c).assign(&s.column(i));
