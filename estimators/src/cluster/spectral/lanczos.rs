@@ -62,7 +62,9 @@ pub(crate) struct KrylovPairs<C> {
     pub(crate) values: Vec<f64>,
     /// `|L x - lambda x|` per pair.
     pub(crate) residuals: Vec<f64>,
+    /// Block steps (one block solve each).
     pub(crate) steps: usize,
+    /// Solves, counted per column.
     pub(crate) solves: usize,
 }
 
@@ -193,7 +195,7 @@ pub(crate) fn lanczos<F: Float, X: DataMatrix<F>>(
     let mut basis = Basis {
         blocks: Vec::new(),
         h: Array2::zeros((0, 0)),
-        f: Array2::zeros((b, 0)),
+        f: Array2::zeros((q0.n_cols(), 0)),
         q: q0,
     };
     let mut steps = 0;
