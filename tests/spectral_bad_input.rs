@@ -201,3 +201,43 @@ fn degenerate_nearest_neighbor_graphs_are_fitted() {
         "{l:?}"
     );
 }
+
+#[test]
+fn many_components_exhaust_the_krylov_space_and_are_refilled() {
+    // 60 disjoint 4-cliques (240 nodes, CSR: the shift-invert Lanczos path): the
+    // normalised Laplacian has only the eigenvalues 0 (60 times) and 4/3, so the block
+    // Krylov space becomes invariant after two steps and lost directions are replaced
+    // by random ones. Any 3 vectors of the null space are a valid answer.
+    let n = 240;
+    let mut a = Array2::<f64>::zeros((n, n));
+    for c in 0..n / 4 {
+        for i in 0..4 {
+            for j in 0..4 {
+                if i != j {
+                    a[[4 * c + i, 4 * c + j]] = 1.0;
+                }
+            }
+        }
+    }
+    let csr = CsMat::csr_from_dense(a.view(), 0.0);
+    let m = pre(3)
+        .assign_labels(AssignLabels::ClusterQr)
+        .fit(&csr)
+        .unwrap();
+    assert!(m.converged());
+    assert!(m.residual() <= 1e-7, "{}", m.residual());
+    assert_eq!(m.eigenvalues().len(), 3);
+    assert!(
+        m.eigenvalues().iter().all(|v| v.abs() < 1e-8),
+        "{:?}",
+        m.eigenvalues()
+    );
+    // Each clique stays together (the null space is spanned by clique indicators).
+    let l = m.labels();
+    for c in 0..n / 4 {
+        assert!(
+            (1..4).all(|i| l[4 * c + i] == l[4 * c]),
+            "clique {c}: {l:?}"
+        );
+    }
+}

@@ -76,3 +76,29 @@ fn coins_graph_eigenvalues_and_labels_match_sklearn() {
         assert!(a >= 0.85, "{method}: ARI {a} against scikit-learn");
     }
 }
+
+#[test]
+fn an_unreachable_tolerance_stops_unconverged_with_close_eigenvalues() {
+    // f32 data cannot give residuals of 1e-9: the eigensolver must notice that it
+    // stopped improving (not run to its product cap) and say it did not converge.
+    let fx = fixture();
+    let mut g = img_to_graph(&image());
+    exp_affinity(&mut g, 10.0, 1e-6);
+    let g32 = g.map(|&v| v as f32);
+    let m = SpectralClustering::new(fx.n_clusters)
+        .affinity(Affinity::Precomputed)
+        .assign_labels(AssignLabels::ClusterQr)
+        .eigen_tol(1e-9)
+        .seed(42)
+        .fit(&g32)
+        .unwrap();
+    assert!(!m.converged());
+    assert!(m.residual() > 1e-9);
+    assert!(m.n_iter() < 200, "{} steps", m.n_iter());
+    let err = m
+        .eigenvalues()
+        .iter()
+        .zip(&fx.eigenvalues)
+        .fold(0.0f64, |a, (x, y)| a.max((x - y).abs()));
+    assert!(err < 1e-5, "eigenvalues differ by {err:e}");
+}

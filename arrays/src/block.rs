@@ -68,6 +68,30 @@ pub trait SampleBlock<F: Float>: DataMatrix<F> + Clone + Send + Sync + Sized {
 
     /// `op` applied to every element.
     fn map_block(&self, op: UnaryOp) -> Self;
+
+    /// `[p_1^T other; p_2^T other; ...]`: the Gram matrices of several blocks with
+    /// `other`, stacked (`sum m_i x m2`, host). The blocks of a growing basis
+    /// (Gram-Schmidt against a Krylov basis kept as a list of blocks); a backend
+    /// overrides it to read `other` once instead of once per part.
+    fn gram_parts(parts: &[&Self], other: &Self) -> Array2<f64> {
+        let grams: Vec<Array2<f64>> = parts.iter().map(|p| p.gram(other)).collect();
+        let views: Vec<_> = grams.iter().map(|g| g.view()).collect();
+        ndarray::concatenate(Axis(0), &views).expect("same columns")
+    }
+
+    /// `self + sum_i p_i c_i`, where `c_i` are consecutive row ranges of `c` (one per
+    /// part, `m_i` rows each). A backend overrides it to write the result once instead
+    /// of once per part.
+    fn add_products_parts(&self, parts: &[&Self], c: ArrayView2<f64>) -> Self {
+        let mut out = self.clone();
+        let mut r0 = 0;
+        for p in parts {
+            let m = p.n_cols();
+            out = out.add_product(p, c.slice(s![r0..r0 + m, ..]));
+            r0 += m;
+        }
+        out
+    }
 }
 
 /// Rows per parallel task for an `m`-column block.
@@ -176,6 +200,63 @@ impl<F: Float> SampleBlock<F> for Array2<F> {
 
     fn hcat(&self, other: &Self) -> Self {
         ndarray::concatenate(Axis(1), &[self.view(), other.view()]).expect("same rows")
+    }
+
+    fn gram_parts(parts: &[&Self], other: &Self) -> Array2<f64> {
+        // Per row range, every part's product with the same rows of `other` while
+        // they are in cache.
+        let total: usize = parts.iter().map(|p| p.ncols()).sum();
+        let m2 = other.ncols();
+        let acc = fold_row_ranges(
+            other.nrows(),
+            total + m2,
+            elem_bytes::<F>(),
+            || Array2::<F>::zeros((total, m2)),
+            |mut acc, r| {
+                let o = other.slice(s![r.clone(), ..]);
+                let mut r0 = 0;
+                for p in parts {
+                    let m = p.ncols();
+                    ndarray::linalg::general_mat_mul(
+                        F::one(),
+                        &p.slice(s![r.clone(), ..]).t(),
+                        &o,
+                        F::one(),
+                        &mut acc.slice_mut(s![r0..r0 + m, ..]),
+                    );
+                    r0 += m;
+                }
+                acc
+            },
+            |a, b| a + b,
+        );
+        acc.mapv(F::as_f64)
+    }
+
+    fn add_products_parts(&self, parts: &[&Self], c: ArrayView2<f64>) -> Self {
+        let cf = c.mapv(F::of);
+        let mut out = self.clone();
+        let total: usize = parts.iter().map(|p| p.ncols()).sum();
+        let rows = task_rows::<F>(total.max(self.ncols()));
+        out.axis_chunks_iter_mut(Axis(0), rows)
+            .into_par_iter()
+            .enumerate()
+            .for_each(|(t, mut o)| {
+                let rr = t * rows..t * rows + o.nrows();
+                let mut r0 = 0;
+                for p in parts {
+                    let m = p.ncols();
+                    ndarray::linalg::general_mat_mul(
+                        F::one(),
+                        &p.slice(s![rr.clone(), ..]),
+                        &cf.slice(s![r0..r0 + m, ..]),
+                        F::one(),
+                        &mut o,
+                    );
+                    r0 += m;
+                }
+            });
+        out
     }
 
     fn vcat(parts: &[&Self]) -> Self {

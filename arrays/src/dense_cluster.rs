@@ -4,7 +4,7 @@
 //! with thread-local accumulators. Any memory layout works (the GEMM takes strides).
 
 use crate::cluster::{check_rows, sq_norms, KMeansStep, Nearest};
-use crate::kernels::{fold_rows_with_outputs, rows_per_chunk};
+use crate::kernels::{fold_rows_with_outputs, rows_per_chunk, PARALLEL_MIN_ELEMENTS};
 use crate::pass::elem_bytes;
 use crate::{ArrayError, Float};
 use ndarray::linalg::general_mat_mul;
@@ -313,8 +313,9 @@ pub(crate) fn sq_distances<F: Float, S: Data<Elem = F> + Sync>(
         return Vec::new();
     }
     let cen = Prepared::<F>::new(points);
-    // The points row-major in the element type, for multi_dot.
-    let pts_t: Vec<F> = points.iter().map(|&v| F::of(v)).collect();
+    if t <= DIRECT_POINTS {
+        return direct_sq_distances(x, points, &cen.sq, floor);
+    }
     let mut out = vec![F::zero(); n * t];
     let rows = rows_per_chunk(p, elem_bytes::<F>()).max(GEMM_ROWS);
     let floor = floor.map(|f| f.as_slice().map(|s| s.to_vec()).unwrap_or(f.to_vec()));
@@ -326,39 +327,6 @@ pub(crate) fn sq_distances<F: Float, S: Data<Elem = F> + Sync>(
         (&mut [][..], 0usize),
         || Array2::<F>::zeros((GEMM_ROWS, t)),
         |mut buf, range, o: &mut [F], _: &mut [u8]| {
-            if t <= DIRECT_POINTS {
-                // A few points (k-means++ candidates): all dots of a row at once, no
-                // GEMM packing.
-                let mut row_buf = vec![F::zero(); p];
-                let mut dots = [F::zero(); DIRECT_POINTS];
-                for i in range.clone() {
-                    let row = x.row(i);
-                    let r: &[F] = match row.as_slice() {
-                        Some(r) => r,
-                        None => {
-                            for (b, &v) in row_buf.iter_mut().zip(row.iter()) {
-                                *b = v;
-                            }
-                            &row_buf
-                        }
-                    };
-                    let xx = multi_dot(r, &pts_t, t, &mut dots);
-                    let li = i - range.start;
-                    for (j, d) in o[li * t..(li + 1) * t].iter_mut().enumerate() {
-                        let mut v = xx + cen.sq[j] - F::of(2.0) * dots[j];
-                        if v < F::zero() {
-                            v = F::zero();
-                        }
-                        if let Some(f) = &floor {
-                            if f[i] < v {
-                                v = f[i];
-                            }
-                        }
-                        *d = v;
-                    }
-                }
-                return buf;
-            }
             let mut r0 = range.start;
             while r0 < range.end {
                 let r1 = (r0 + GEMM_ROWS).min(range.end);
@@ -391,60 +359,144 @@ pub(crate) fn sq_distances<F: Float, S: Data<Elem = F> + Sync>(
     split_columns(&out, t)
 }
 
-/// `dots[j] = r . c_j` for the `t <= DIRECT_POINTS` points stored row-major in `pts`,
-/// and `r . r` (returned)
-/// (`t x p`): the row is read once, in 8-wide chunks, each chunk multiplied into `t`
-/// eight-lane accumulators (vectorised over features).
-fn multi_dot<F: Float>(r: &[F], pts: &[F], t: usize, dots: &mut [F; DIRECT_POINTS]) -> F {
+/// Rows per tile of [`direct_sq_distances`]: 16 lanes (two to four vector registers
+/// per accumulator) so that one point's accumulators stay in registers.
+const TILE_ROWS: usize = 16;
+
+/// Squared distances to `t <= DIRECT_POINTS` points (k-means++ candidates) without a
+/// GEMM, whose packing of X would cost more than the few products. Rows go through
+/// transposed tiles of [`TILE_ROWS`] rows, so that every product is a vector operation
+/// across rows (`d[r] += c_a x[r, a]`) and every result a contiguous run of one output
+/// vector.
+fn direct_sq_distances<F: Float, S: Data<Elem = F> + Sync>(
+    x: &ArrayBase<S, Ix2>,
+    points: ArrayView2<f64>,
+    sq: &Array1<F>,
+    floor: Option<&Array1<F>>,
+) -> Vec<Array1<F>> {
+    use rayon::prelude::*;
+    let (n, p) = x.dim();
+    let t = points.nrows();
+    let pts: Vec<F> = points.iter().map(|&v| F::of(v)).collect();
+    let floor = floor.map(|f| f.as_slice().map(|s| s.to_vec()).unwrap_or(f.to_vec()));
+    let rows = rows_per_chunk(p, elem_bytes::<F>()).max(GEMM_ROWS) / TILE_ROWS * TILE_ROWS;
+    let mut cols: Vec<Vec<F>> = (0..t).map(|_| vec![F::zero(); n]).collect();
+    // Per row range, the matching range of every output vector.
+    let mut tasks: Vec<Vec<&mut [F]>> = (0..n.div_ceil(rows)).map(|_| Vec::new()).collect();
+    for col in cols.iter_mut() {
+        for (c, part) in col.chunks_mut(rows).enumerate() {
+            tasks[c].push(part);
+        }
+    }
+    let run = |(c, mut outs): (usize, Vec<&mut [F]>)| {
+        direct_range(x, &pts, sq, floor.as_deref(), c * rows, &mut outs)
+    };
+    if n * p * t < PARALLEL_MIN_ELEMENTS {
+        tasks.into_iter().enumerate().for_each(run);
+    } else {
+        tasks.into_par_iter().enumerate().for_each(run);
+    }
+    cols.into_iter().map(Array1::from).collect()
+}
+
+/// [`direct_sq_distances`] for the rows from `r_start` on, one output slice per point.
+/// AVX2 where the CPU has it.
+fn direct_range<F: Float, S: Data<Elem = F>>(
+    x: &ArrayBase<S, Ix2>,
+    pts: &[F],
+    sq: &Array1<F>,
+    floor: Option<&[F]>,
+    r_start: usize,
+    outs: &mut [&mut [F]],
+) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU supports AVX2, checked just above.
-        return unsafe { multi_dot_avx2(r, pts, t, dots) };
+        return unsafe { direct_range_avx2(x, pts, sq, floor, r_start, outs) };
     }
-    multi_dot_portable(r, pts, t, dots)
+    direct_range_portable(x, pts, sq, floor, r_start, outs)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn multi_dot_avx2<F: Float>(
-    r: &[F],
+unsafe fn direct_range_avx2<F: Float, S: Data<Elem = F>>(
+    x: &ArrayBase<S, Ix2>,
     pts: &[F],
-    t: usize,
-    dots: &mut [F; DIRECT_POINTS],
-) -> F {
-    multi_dot_portable(r, pts, t, dots)
+    sq: &Array1<F>,
+    floor: Option<&[F]>,
+    r_start: usize,
+    outs: &mut [&mut [F]],
+) {
+    direct_range_portable(x, pts, sq, floor, r_start, outs)
 }
 
 #[inline(always)]
-fn multi_dot_portable<F: Float>(r: &[F], pts: &[F], t: usize, dots: &mut [F; DIRECT_POINTS]) -> F {
-    let p = r.len();
-    let mut acc = [[F::zero(); 8]; DIRECT_POINTS];
-    let mut sq = [F::zero(); 8];
-    let full = p / 8 * 8;
-    for c0 in (0..full).step_by(8) {
-        let xs: &[F; 8] = r[c0..c0 + 8].try_into().expect("8 lanes");
-        for l in 0..8 {
-            sq[l] = sq[l] + xs[l] * xs[l];
+fn direct_range_portable<F: Float, S: Data<Elem = F>>(
+    x: &ArrayBase<S, Ix2>,
+    pts: &[F],
+    sq: &Array1<F>,
+    floor: Option<&[F]>,
+    r_start: usize,
+    outs: &mut [&mut [F]],
+) {
+    let p = x.ncols();
+    let mut tile = vec![F::zero(); p * TILE_ROWS];
+    let len = outs[0].len();
+    for b0 in (0..len).step_by(TILE_ROWS) {
+        let nb = TILE_ROWS.min(len - b0);
+        let row0 = r_start + b0;
+        match x.as_slice() {
+            // Standard layout: plain index arithmetic (the iterator's per-element
+            // bookkeeping cost as much as the products).
+            Some(xs) => {
+                for r in 0..nb {
+                    let src = &xs[(row0 + r) * p..(row0 + r + 1) * p];
+                    for (a, &v) in src.iter().enumerate() {
+                        tile[a * TILE_ROWS + r] = v;
+                    }
+                }
+            }
+            None => {
+                for (r, row) in x
+                    .slice(s![row0..row0 + nb, ..])
+                    .rows()
+                    .into_iter()
+                    .enumerate()
+                {
+                    for (a, &v) in row.iter().enumerate() {
+                        tile[a * TILE_ROWS + r] = v;
+                    }
+                }
+            }
         }
-        for (j, a) in acc.iter_mut().enumerate().take(t) {
-            let cs: &[F; 8] = pts[j * p + c0..j * p + c0 + 8].try_into().expect("8 lanes");
-            for l in 0..8 {
-                a[l] = a[l] + xs[l] * cs[l];
+        let mut xx = [F::zero(); TILE_ROWS];
+        for xa in tile.chunks_exact(TILE_ROWS) {
+            for r in 0..TILE_ROWS {
+                xx[r] = xx[r] + xa[r] * xa[r];
+            }
+        }
+        for (j, out) in outs.iter_mut().enumerate() {
+            let mut d = [F::zero(); TILE_ROWS];
+            for (xa, &cj) in tile.chunks_exact(TILE_ROWS).zip(&pts[j * p..(j + 1) * p]) {
+                for r in 0..TILE_ROWS {
+                    d[r] = d[r] + cj * xa[r];
+                }
+            }
+            for r in 0..nb {
+                let mut v = xx[r] + sq[j] - F::of(2.0) * d[r];
+                if v < F::zero() {
+                    v = F::zero();
+                }
+                if let Some(f) = floor {
+                    let fi = f[r_start + b0 + r];
+                    if fi < v {
+                        v = fi;
+                    }
+                }
+                out[b0 + r] = v;
             }
         }
     }
-    for (j, (d, a)) in dots.iter_mut().zip(&acc).enumerate().take(t) {
-        let mut s = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
-        for c in full..p {
-            s = s + r[c] * pts[j * p + c];
-        }
-        *d = s;
-    }
-    let mut xx = ((sq[0] + sq[1]) + (sq[2] + sq[3])) + ((sq[4] + sq[5]) + (sq[6] + sq[7]));
-    for &v in &r[full..] {
-        xx = xx + v * v;
-    }
-    xx
 }
 
 /// Splits a row-major `n x t` buffer into its `t` columns (in parallel).
@@ -547,6 +599,48 @@ mod tests {
                 )
                 .0;
             assert_eq!(argmin(&v), want, "n = {n}");
+        }
+    }
+
+    #[test]
+    fn direct_distances_match_the_definition_in_any_layout() {
+        use ndarray::ShapeBuilder;
+        // Rows not a multiple of the tile (a partial last tile), features not a
+        // multiple of 8, a floor, standard and column-major layouts, f64 and f32.
+        let (n, p, t) = (70_003, 29, 5);
+        let x = Array2::from_shape_fn((n, p), |(i, a)| ((i * 13 + a * 7) % 23) as f64 / 7.0);
+        let pts = Array2::from_shape_fn((t, p), |(j, a)| ((j * 5 + a * 3) % 11) as f64 / 3.0);
+        let floor: Array1<f64> = (0..n).map(|i| (i % 97) as f64).collect();
+        let want = |i: usize, j: usize, with_floor: bool| {
+            let d: f64 = (0..p).map(|a| (x[[i, a]] - pts[[j, a]]).powi(2)).sum();
+            if with_floor {
+                d.min(floor[i])
+            } else {
+                d
+            }
+        };
+        let fortran = {
+            let mut f = Array2::<f64>::zeros((n, p).f());
+            f.assign(&x);
+            f
+        };
+        for (name, xs) in [("standard", x.view()), ("column-major", fortran.view())] {
+            for with_floor in [false, true] {
+                let got = sq_distances(&xs, pts.view(), with_floor.then_some(&floor));
+                assert_eq!(got.len(), t);
+                for (j, col) in got.iter().enumerate() {
+                    for i in (0..n).step_by(997).chain(n - 20..n) {
+                        let w = want(i, j, with_floor);
+                        assert!((col[i] - w).abs() <= 1e-9 * w.max(1.0), "{name} {i} {j}");
+                    }
+                }
+            }
+        }
+        let x32 = x.mapv(|v| v as f32);
+        let got = sq_distances(&x32, pts.view(), None);
+        for i in (0..n).step_by(1009) {
+            let w = want(i, 3, false);
+            assert!((got[3][i] as f64 - w).abs() <= 1e-4 * w.max(1.0), "f32 {i}");
         }
     }
 }

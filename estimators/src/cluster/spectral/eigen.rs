@@ -1,5 +1,8 @@
 //! The normalised graph Laplacian as an operator on blocks of sample vectors, and its
-//! smallest eigenpairs by Chebyshev-filtered subspace iteration (Zhou and Saad 2007).
+//! smallest eigenpairs: by shift-invert block Lanczos (the `lanczos` module) when the
+//! graph's backend factorises the Laplacian, else by Chebyshev-filtered subspace
+//! iteration (Zhou and Saad 2007); subspace iteration with the factorisation for
+//! graphs too small for a Krylov basis.
 //!
 //! Everything n-sized goes through the contract: one `block_product` (graph times a
 //! block) and a few elementwise block updates per filter degree; Gram matrices of the
@@ -10,6 +13,7 @@
 //! unwanted end of the spectrum `[a, 2]` between Rayleigh-Ritz steps spends the time in
 //! cheap products instead of repeated orthogonalisation.
 
+use super::lanczos;
 use super::small::sym_eig;
 use duckml_arrays::{
     BinaryOp, ColumnsOf, DataMatrix, Float, Linear, Reduction, SampleBlock, SampleVector, UnaryOp,
@@ -21,7 +25,7 @@ use rand::Rng;
 /// `L = I - D^{-1/2} (A - diag A) D^{-1/2}` for an affinity `A` (the diagonal of A is
 /// ignored, as scipy's `csgraph.laplacian`; isolated nodes get `L_ii = 1`).
 pub(crate) struct Laplacian<'a, F: Float, X: DataMatrix<F>> {
-    graph: &'a X,
+    pub(crate) graph: &'a X,
     /// `d^{-1/2}` (1 for isolated nodes).
     pub(crate) inv_sqrt_deg: X::Vector,
     /// `sqrt(d)` (1 for isolated nodes): the eigenvector of eigenvalue 0.
@@ -97,7 +101,7 @@ pub(crate) struct Eigen<C> {
     pub(crate) values: Vec<f64>,
     /// Their eigenvectors (orthonormal columns).
     pub(crate) vectors: C,
-    /// Rayleigh-Ritz steps.
+    /// Eigensolver steps (block solves of the Lanczos method, else Rayleigh-Ritz steps).
     pub(crate) n_iter: usize,
     /// Whether every wanted residual norm reached the tolerance.
     pub(crate) converged: bool,
@@ -107,7 +111,7 @@ pub(crate) struct Eigen<C> {
 
 /// `B` with `y B` orthonormal, from the eigendecomposition of `G = y^T y`, dropping
 /// numerically dependent directions; also `sigma_min / sigma_max` of the kept ones.
-fn orthonormaliser(g: &Array2<f64>) -> (Array2<f64>, f64) {
+pub(crate) fn orthonormaliser(g: &Array2<f64>) -> (Array2<f64>, f64) {
     let (sig, u) = sym_eig(g);
     let smax = sig.last().copied().unwrap_or(0.0).max(0.0);
     let keep: Vec<usize> = (0..sig.len()).filter(|&i| sig[i] > smax * 1e-14).collect();
@@ -127,7 +131,7 @@ fn orthonormaliser(g: &Array2<f64>) -> (Array2<f64>, f64) {
 /// `eps |L x|`). An ill-conditioned `y` (a filtered block whose columns differ in
 /// scale by many orders) is orthonormalised explicitly first, twice if needed, so
 /// that the Gram matrices stay well conditioned.
-fn rayleigh_ritz<F: Float, X: DataMatrix<F>>(
+pub(crate) fn rayleigh_ritz<F: Float, X: DataMatrix<F>>(
     op: &Laplacian<'_, F, X>,
     y: &ColumnsOf<F, X>,
 ) -> (ColumnsOf<F, X>, Vec<f64>, Vec<f64>) {
@@ -192,8 +196,8 @@ fn chebyshev_filter<F: Float, X: DataMatrix<F>>(
 /// Which eigensolver [`smallest_eigenpairs`] uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EigenSolver {
-    /// Shift-invert subspace iteration when the graph's backend can factorise its
-    /// Laplacian ([`DataMatrix::laplacian_solver`]: CSR and CSC graphs), else
+    /// Shift-invert thick-restart block Lanczos when the graph's backend can factorise
+    /// its Laplacian ([`DataMatrix::laplacian_solver`]: CSR and CSC graphs), else
     /// [`EigenSolver::Chebyshev`].
     Auto,
     /// Chebyshev-filtered subspace iteration: products with the graph only.
@@ -232,6 +236,26 @@ pub(crate) fn smallest_eigenpairs<F: Float, X: DataMatrix<F>>(
             })]),
         }
     });
+    let factor = match solver {
+        EigenSolver::Auto => factorise(op),
+        EigenSolver::Chebyshev => None,
+    };
+    log::debug!("spectral eigensolver: factorised");
+    let m_free = m - usize::from(deflation.is_some());
+    let n_free = n - usize::from(deflation.is_some());
+    if let (Some((s, tau)), Some(shape)) = (&factor, lanczos::Shape::for_problem(m_free, n_free)) {
+        return shift_invert(
+            op,
+            s.as_ref(),
+            *tau,
+            m,
+            tol,
+            max_products,
+            deflation,
+            shape,
+            rng,
+        );
+    }
     let bb = if deflation.is_some() { b - 1 } else { b };
     let mut cols = Vec::with_capacity(bb);
     if deflation.is_none() {
@@ -242,13 +266,10 @@ pub(crate) fn smallest_eigenpairs<F: Float, X: DataMatrix<F>>(
         cols.push(op.graph.vector_from_host(v.view())?);
     }
     let start = <ColumnsOf<F, X>>::from_columns(&cols);
-    let mut step: Box<Step<'_, ColumnsOf<F, X>>> = match solver {
-        EigenSolver::Auto => match factorise(op) {
-            // Subspace iteration with (L + tau I)^{-1}.
-            Some((s, _tau)) => Box::new(move |x, _, _| s.solve(x)),
-            None => Box::new(|x, theta, need| chebyshev_step(op, x, theta, need)),
-        },
-        EigenSolver::Chebyshev => Box::new(|x, theta, need| chebyshev_step(op, x, theta, need)),
+    let mut step: Box<Step<'_, ColumnsOf<F, X>>> = match factor {
+        // Subspace iteration with (L + tau I)^{-1} (graphs too small for a Krylov basis).
+        Some((s, _tau)) => Box::new(move |x, _, _| s.solve(x)),
+        None => Box::new(|x, theta, need| chebyshev_step(op, x, theta, need)),
     };
     // Locked (converged) eigenpairs: the exact zero mode first when deflating; the
     // active block is kept orthogonal to them and shrinks as they converge, so later
@@ -333,6 +354,75 @@ pub(crate) fn smallest_eigenpairs<F: Float, X: DataMatrix<F>>(
         n_iter,
         converged: act.converged,
         residual,
+    })
+}
+
+/// The shift-invert path: thick-restart block Lanczos on `(L + tau I)^{-1}` (the zero
+/// mode deflated), ending with one Rayleigh-Ritz step with `L` on the converged Ritz
+/// vectors for the eigenvalues and the true residuals.
+#[allow(clippy::too_many_arguments)]
+fn shift_invert<F: Float, X: DataMatrix<F>>(
+    op: &Laplacian<'_, F, X>,
+    solver: &dyn duckml_arrays::BlockSolve<ColumnsOf<F, X>>,
+    tau: f64,
+    m: usize,
+    tol: f64,
+    max_products: usize,
+    deflation: Option<Deflation<ColumnsOf<F, X>>>,
+    shape: lanczos::Shape,
+    rng: &mut StdRng,
+) -> crate::Result<Eigen<ColumnsOf<F, X>>> {
+    let n = op.graph.n_rows();
+    let v0 = deflation.map(|d| d.v0);
+    let m_free = m - usize::from(v0.is_some());
+    let mut cols = Vec::with_capacity(shape.block);
+    if v0.is_none() {
+        cols.push(op.sqrt_deg.clone());
+    }
+    while cols.len() < shape.block {
+        let v: Array1<F> = (0..n).map(|_| F::of(rng.gen_range(-1.0..1.0))).collect();
+        cols.push(op.graph.vector_from_host(v.view())?);
+    }
+    let start = <ColumnsOf<F, X>>::from_columns(&cols);
+    let budget = max_products.saturating_sub(op.products.get());
+    let pairs = lanczos::lanczos(
+        op,
+        solver,
+        tau,
+        m_free,
+        tol,
+        budget,
+        v0.as_ref(),
+        start,
+        shape,
+        rng,
+    )?;
+    op.products.set(op.products.get() + pairs.solves);
+    log::debug!(
+        "spectral eigensolver: shift-invert block Lanczos, {} block steps, {} solves",
+        pairs.steps,
+        pairs.solves
+    );
+    let act = finish(
+        pairs.vectors,
+        pairs.values,
+        pairs.residuals,
+        m_free,
+        pairs.steps,
+        false,
+    );
+    let converged = act.values.len() == m_free && act.residual <= tol;
+    let (mut values, vectors) = match v0 {
+        Some(v) => (vec![0.0], v.hcat(&act.vectors)),
+        None => (Vec::new(), act.vectors),
+    };
+    values.extend(act.values);
+    Ok(Eigen {
+        values,
+        vectors,
+        n_iter: pairs.steps,
+        converged,
+        residual: act.residual,
     })
 }
 

@@ -4,6 +4,7 @@
 
 mod assign;
 mod eigen;
+mod lanczos;
 mod small;
 
 pub use eigen::EigenSolver;
@@ -78,8 +79,10 @@ pub enum AssignLabels {
 /// The embedding is the `n_components` eigenvectors of the smallest eigenvalues of
 /// the normalised Laplacian `I - D^{-1/2} A D^{-1/2}` (diagonal of A ignored), divided
 /// by `sqrt(degree)` and sign-normalised as scikit-learn's `spectral_embedding`. The
-/// eigenpairs come from a Chebyshev-filtered subspace iteration that only multiplies
-/// the graph with blocks of vectors beside the data.
+/// eigenpairs come from a thick-restart block Lanczos method on `(L + tau I)^{-1}`
+/// where the graph's backend can factorise its Laplacian (sparse graphs), else from a
+/// Chebyshev-filtered subspace iteration that only multiplies the graph with blocks of
+/// vectors beside the data.
 ///
 /// ```
 /// use duckml_estimators::{Affinity, AssignLabels, SpectralClustering};
@@ -143,7 +146,8 @@ impl SpectralModel {
         &self.eigenvalues
     }
 
-    /// Rayleigh-Ritz steps of the eigensolver.
+    /// Steps of the eigensolver: block solves of the shift-invert Lanczos method, or
+    /// Rayleigh-Ritz steps of subspace iteration.
     pub fn n_iter(&self) -> usize {
         self.n_iter
     }
@@ -201,7 +205,8 @@ impl SpectralClustering {
         self
     }
 
-    /// Cap on graph-vector products of the eigensolver (then `converged()` is false).
+    /// Cap on graph-vector products and shift-invert solves (counted per column) of the
+    /// eigensolver (then `converged()` is false).
     pub fn max_products(mut self, max_products: usize) -> Self {
         self.max_products = max_products;
         self
@@ -330,6 +335,7 @@ impl SpectralClustering {
             );
         }
         let mut rng = run_rng(self.seed, 0);
+        log::debug!("spectral: laplacian ready");
         let eig = eigen::smallest_eigenpairs(
             &op,
             m,
@@ -353,6 +359,7 @@ impl SpectralClustering {
             );
         }
         let embedding = sign_flip(&eig.vectors.scale_rows(&op.inv_sqrt_deg));
+        log::debug!("spectral: embedding ready");
         let labels = match self.assign_labels {
             AssignLabels::KMeans => {
                 let km = KMeans::new(self.n_clusters)
