@@ -189,8 +189,10 @@ where
         if ari(m.labels(), &knn.truth) != 1.0 || !close(m.eigenvalues(), base_knn) || !m.converged()
         {
             fails.push(format!(
-                "nearest_neighbors {how:?}: ARI {}, eigenvalues {:?} vs {:?}",
+                "nearest_neighbors {how:?}: ARI {}, converged {}, residual {:.1e}, eigenvalues {:?} vs {:?}",
                 ari(m.labels(), &knn.truth),
+                m.converged(),
+                m.residual(),
                 m.eigenvalues(),
                 base_knn
             ));
