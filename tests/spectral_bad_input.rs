@@ -126,20 +126,25 @@ fn disconnected_graphs_are_fitted_with_a_warning() {
     }
 }
 
-fn knn(k: usize, n_neighbors: usize) -> SpectralClustering {
-    SpectralClustering::new(k).affinity(Affinity::NearestNeighbors { n_neighbors })
-}
-
-#[test]
-fn nearest_neighbor_counts_are_checked() {
-    let x = array![
+/// Two triangles of points far apart (in the plane): the 3-nearest-neighbour graph has two components.
+fn two_triangle_points() -> Array2<f64> {
+    array![
         [0.0, 0.0],
         [0.0, 1.0],
         [1.0, 0.0],
         [5.0, 5.0],
         [5.0, 6.0],
         [6.0, 5.0]
-    ];
+    ]
+}
+
+fn knn(k: usize, n_neighbors: usize) -> SpectralClustering {
+    SpectralClustering::new(k).affinity(Affinity::NearestNeighbors { n_neighbors })
+}
+
+#[test]
+fn nearest_neighbor_counts_are_checked() {
+    let x = two_triangle_points();
     assert!(matches!(
         knn(2, 0).fit(&x).unwrap_err(),
         Error::InvalidParameter {
@@ -171,14 +176,7 @@ fn nearest_neighbor_counts_are_checked() {
 
 #[test]
 fn degenerate_nearest_neighbor_graphs_are_fitted() {
-    let x = array![
-        [0.0, 0.0],
-        [0.0, 1.0],
-        [1.0, 0.0],
-        [5.0, 5.0],
-        [5.0, 6.0],
-        [6.0, 5.0]
-    ];
+    let x = two_triangle_points();
     // Every sample its own neighbour only: no edges, every node isolated.
     let m = knn(2, 1).fit(&x).unwrap();
     assert_eq!(m.labels().len(), 6);
