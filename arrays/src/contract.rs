@@ -113,10 +113,11 @@ impl GlmLossGrad {
 /// every row's loss to the sum.
 ///
 /// Then a NaN or infinite element makes its row's `eta` NaN or infinite (`0 * inf` is
-/// NaN, `c * inf` infinite), hence its loss (`y eta` and the family's mean term are
-/// never both finite then), hence the sum: a finite result proves X finite without a
-/// separate scan, and X is scanned only when the result is not finite (which overflow
-/// on finite data can also cause).
+/// NaN, `c * inf` infinite), which makes that row's loss NaN or infinite for every
+/// family (`y eta` is NaN or infinite, or the mean term overflows), hence the sum: a
+/// finite result proves X finite without a separate scan. X is scanned only when the
+/// result is not finite, which overflow on finite data can also cause. The
+/// conformance suite's `finite_check` tests this on every array type.
 pub fn finite_from_pass<F: Float, M: DataMatrix<F>>(
     m: &M,
     family: GlmFamily,

@@ -5,7 +5,8 @@
 //! coefficients, the four rows' transcendental work is independent (so the CPU
 //! overlaps it instead of waiting on one long dependency chain per row), and the
 //! gradient is loaded and stored once per four rows instead of once per row. With AVX2
-//! and FMA (chosen at run time) the multiply-adds are fused.
+//! and FMA (chosen at run time) the two block loops are 256-bit FMA intrinsics that
+//! also prefetch the rows ahead (`simd.rs`); elsewhere they are generic loops.
 
 use crate::kernels::{axpy, dot};
 use crate::pass::{coef_as, elem_bytes, fused_glm_pass, GlmAcc};
@@ -308,6 +309,20 @@ mod tests {
                 assert!((acc.grad_intercept - want.grad_intercept).abs() < 1e-12);
                 for (a, b) in acc.grad.iter().zip(&want.grad) {
                     assert!((a - b).abs() < 1e-12, "{family:?} {n}x{p}");
+                }
+                // The portable kernels too (the CPU running the tests may take AVX2).
+                let mut portable = GlmAcc::new(p);
+                glm_rows_body::<f64, Portable, true>(
+                    family,
+                    x.view(),
+                    y.view(),
+                    &coef,
+                    b0,
+                    &mut portable,
+                );
+                assert!((portable.loss - want.loss).abs() < 1e-12);
+                for (a, b) in portable.grad.iter().zip(&want.grad) {
+                    assert!((a - b).abs() < 1e-12, "portable {family:?} {n}x{p}");
                 }
                 // The same rows through a non-contiguous (column-major) view.
                 let xt = x.t().to_owned();
