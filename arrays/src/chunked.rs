@@ -281,6 +281,15 @@ fn add_hessians(mut a: GlmHessian, b: GlmHessian) -> GlmHessian {
     a
 }
 
+/// Adds the chunks' parts of a fused GLM pass in chunk order (they are computed in
+/// parallel): the sum then does not depend on how rayon split the work, so a fit on a
+/// chunked array repeats bit for bit from run to run.
+fn sum_in_chunk_order(parts: Vec<GlmLossGrad>, n_cols: usize) -> GlmLossGrad {
+    parts
+        .into_iter()
+        .fold(GlmLossGrad::zeros(n_cols), add_loss_grads)
+}
+
 fn add_loss_grads(mut a: GlmLossGrad, b: GlmLossGrad) -> GlmLossGrad {
     a.loss += b.loss;
     a.grad += &b.grad;
@@ -395,12 +404,13 @@ where
     }
 
     fn glm_loss_grad(&self, family: GlmFamily, y: &Self::Vector, lin: Linear<'_>) -> GlmLossGrad {
-        let zero = || GlmLossGrad::zeros(self.n_cols);
-        self.chunks
+        let parts: Vec<GlmLossGrad> = self
+            .chunks
             .par_iter()
             .zip(&y.chunks)
             .map(|(c, yc)| c.glm_loss_grad(family, yc, lin))
-            .reduce(zero, add_loss_grads)
+            .collect();
+        sum_in_chunk_order(parts, self.n_cols)
     }
 
     /// Each chunk answers for itself, in parallel.
@@ -410,20 +420,23 @@ where
         y: &Self::Vector,
         lin: Linear<'_>,
     ) -> Option<GlmLossGrad> {
-        let zero = || Some(GlmLossGrad::zeros(self.n_cols));
-        self.chunks
+        let parts: Option<Vec<GlmLossGrad>> = self
+            .chunks
             .par_iter()
             .zip(&y.chunks)
             .map(|(c, yc)| c.glm_loss_grad_checked(family, yc, lin))
-            .reduce(zero, |a, b| Some(add_loss_grads(a?, b?)))
+            .collect();
+        Some(sum_in_chunk_order(parts?, self.n_cols))
     }
 
     fn glm_loss(&self, family: GlmFamily, y: &Self::Vector, lin: Linear<'_>) -> f64 {
-        self.chunks
+        let parts: Vec<f64> = self
+            .chunks
             .par_iter()
             .zip(&y.chunks)
             .map(|(c, yc)| c.glm_loss(family, yc, lin))
-            .sum()
+            .collect();
+        parts.iter().sum()
     }
 
     fn row_sq_norms(&self) -> Self::Vector {
