@@ -78,15 +78,10 @@ __host__ __device__ inline void glm_terms(int fam, R y, R eta, R* loss, R* resid
         // One exp per element: e = exp(-|eta|) never overflows.
         R e = exp(-fabs(eta));
         R log1pe = log1p(e);
-        R one = R(1);
-        R softplus, mu;
-        if (eta > R(0)) {
-            softplus = eta + log1pe;
-            mu = one / (one + e);
-        } else {
-            softplus = log1pe;
-            mu = e / (one + e);
-        }
+        // Selects, as in GlmFamily::terms (which they must match to the bit).
+        R inv = R(1) / (R(1) + e);
+        R softplus = (eta > R(0) ? eta : R(0)) + log1pe;
+        R mu = eta > R(0) ? inv : e * inv;
         *loss = softplus - y * eta;
         *resid = mu - y;
     } else {
