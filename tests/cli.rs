@@ -8,6 +8,8 @@ use duckml::prelude::*;
 use ndarray::{Array1, Array2};
 use serde_json::Value;
 use sprs::CsMat;
+use std::ffi::OsStr;
+use std::fmt::Debug;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -32,6 +34,16 @@ impl TempDir {
     fn arg(&self, name: &str) -> String {
         self.path(name).display().to_string()
     }
+    /// A command line split on spaces, with every `@name` replaced by the path of
+    /// `name` in this directory: `dir.cmd("fit --x @x.npy")`.
+    fn cmd(&self, line: &str) -> Vec<String> {
+        line.split_whitespace()
+            .map(|w| match w.strip_prefix('@') {
+                Some(name) => self.arg(name),
+                None => w.to_string(),
+            })
+            .collect()
+    }
 }
 
 impl Drop for TempDir {
@@ -40,7 +52,7 @@ impl Drop for TempDir {
     }
 }
 
-fn run(args: &[&str]) -> Output {
+fn run<S: AsRef<OsStr> + Debug>(args: &[S]) -> Output {
     Command::new(BIN)
         .args(args)
         .output()
@@ -48,7 +60,7 @@ fn run(args: &[&str]) -> Output {
 }
 
 /// Runs a command that must succeed; returns its stdout parsed as JSON.
-fn run_json(args: &[&str]) -> Value {
+fn run_json<S: AsRef<OsStr> + Debug>(args: &[S]) -> Value {
     let out = run(args);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "duckml {args:?} failed: {stderr}");
@@ -62,7 +74,7 @@ fn run_json(args: &[&str]) -> Value {
 
 /// Runs a command that must fail with `code`, nothing on stdout and exactly one
 /// `error: ...` line on stderr that contains `needle`.
-fn run_fails(args: &[&str], code: i32, needle: &str) {
+fn run_fails<S: AsRef<OsStr> + Debug>(args: &[S], code: i32, needle: &str) {
     let out = run(args);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -144,19 +156,9 @@ fn fit_on_npy_prints_the_library_fit_as_json() {
     let (x, y) = classification(300, 4);
     write_npy_matrix(dir.path("x.npy"), &x).unwrap();
     write_npy_vector(dir.path("y.npy"), &y).unwrap();
-    let json = run_json(&[
-        "fit",
-        "--model",
-        "logistic",
-        "--solver",
-        "newton",
-        "--alpha",
-        "0.01",
-        "--x",
-        &dir.arg("x.npy"),
-        "--y",
-        &dir.arg("y.npy"),
-    ]);
+    let json = run_json(
+        &dir.cmd("fit --model logistic --solver newton --alpha 0.01 --x @x.npy --y @y.npy"),
+    );
     let model = LogisticRegression::new()
         .solver(Newton)
         .alpha(0.01)
@@ -195,31 +197,11 @@ fn fit_on_csv_with_a_target_column_or_a_y_file() {
     let d = make_regression(200, 3, 0.5, 3).unwrap();
     // Header and y as the last column, picked by name.
     write_csv(dir.path("xy.csv"), &d.x, Some(&d.y), None).unwrap();
-    let json = run_json(&[
-        "fit",
-        "--model",
-        "linear",
-        "--alpha",
-        "0.1",
-        "--x",
-        &dir.arg("xy.csv"),
-        "--target",
-        "y",
-    ]);
+    let json = run_json(&dir.cmd("fit --model linear --alpha 0.1 --x @xy.csv --target y"));
     let model = LinearRegression::new().alpha(0.1).fit(&d.x, &d.y).unwrap();
     assert_matches(&json, &model, 1e-10);
     // The same by index (-1: last column).
-    let by_index = run_json(&[
-        "fit",
-        "--model",
-        "linear",
-        "--alpha",
-        "0.1",
-        "--x",
-        &dir.arg("xy.csv"),
-        "--target",
-        "-1",
-    ]);
+    let by_index = run_json(&dir.cmd("fit --model linear --alpha 0.1 --x @xy.csv --target -1"));
     assert_eq!(by_index["coef"], json["coef"]);
     // No header, y in its own one-column CSV file.
     let mut xs = String::new();
@@ -231,17 +213,7 @@ fn fit_on_csv_with_a_target_column_or_a_y_file() {
     }
     std::fs::write(dir.path("x.csv"), xs).unwrap();
     std::fs::write(dir.path("y.csv"), ys).unwrap();
-    let plain = run_json(&[
-        "fit",
-        "--model",
-        "linear",
-        "--alpha",
-        "0.1",
-        "--x",
-        &dir.arg("x.csv"),
-        "--y",
-        &dir.arg("y.csv"),
-    ]);
+    let plain = run_json(&dir.cmd("fit --model linear --alpha 0.1 --x @x.csv --y @y.csv"));
     assert_matches(&plain, &model, 1e-10);
 }
 
@@ -343,36 +315,17 @@ fn predict_round_trips_through_a_saved_model() {
     let (x, y) = classification(250, 3);
     write_npy_matrix(dir.path("x.npy"), &x).unwrap();
     write_npy_vector(dir.path("y.npy"), &y).unwrap();
-    let fit = run_json(&[
-        "fit",
-        "--model",
-        "logistic",
-        "--x",
-        &dir.arg("x.npy"),
-        "--y",
-        &dir.arg("y.npy"),
-        "--save",
-        &dir.arg("model.json"),
-    ]);
+    let fit = run_json(&dir.cmd("fit --model logistic --x @x.npy --y @y.npy --save @model.json"));
     let model = LogisticRegression::new().fit(&x, &y).unwrap();
     assert_matches(&fit, &model, 1e-10);
 
-    let labels = floats(&run_json(&[
-        "predict",
-        "--model",
-        &dir.arg("model.json"),
-        "--x",
-        &dir.arg("x.npy"),
-    ]));
+    let labels = floats(&run_json(
+        &dir.cmd("predict --model @model.json --x @x.npy"),
+    ));
     assert_eq!(labels, model.predict(&x).unwrap().to_vec());
-    let proba = floats(&run_json(&[
-        "predict",
-        "--model",
-        &dir.arg("model.json"),
-        "--x",
-        &dir.arg("x.npy"),
-        "--proba",
-    ]));
+    let proba = floats(&run_json(
+        &dir.cmd("predict --model @model.json --x @x.npy --proba"),
+    ));
     assert_close(
         &proba,
         model.predict_proba(&x).unwrap().as_slice().unwrap(),
@@ -383,16 +336,7 @@ fn predict_round_trips_through_a_saved_model() {
     // To a .npy file, on a sparse (svmlight) copy of x.
     let csr = CsMat::csr_from_dense(x.view(), 0.0);
     write_svmlight(dir.path("x.svm"), &csr, &y).unwrap();
-    let out = run(&[
-        "predict",
-        "--model",
-        &dir.arg("model.json"),
-        "--x",
-        &dir.arg("x.svm"),
-        "--proba",
-        "--out",
-        &dir.arg("p.npy"),
-    ]);
+    let out = run(&dir.cmd("predict --model @model.json --x @x.svm --proba --out @p.npy"));
     assert!(
         out.status.success(),
         "{}",
@@ -475,79 +419,29 @@ fn bad_files_give_one_error_line_and_a_nonzero_exit() {
     // Ragged CSV.
     std::fs::write(dir.path("ragged.csv"), "a,b,y\n1,2,0\n3,4\n").unwrap();
     check(
-        [
-            "fit",
-            "--model",
-            "logistic",
-            "--x",
-            &dir.arg("ragged.csv"),
-            "--target",
-            "y",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
+        dir.cmd("fit --model logistic --x @ragged.csv --target y"),
         "expected 3 fields, found 2",
     );
     // Non-numeric cell.
     std::fs::write(dir.path("text.csv"), "a,b,y\n1,2,0\n3,four,1\n").unwrap();
     check(
-        [
-            "fit",
-            "--model",
-            "logistic",
-            "--x",
-            &dir.arg("text.csv"),
-            "--target",
-            "y",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
+        dir.cmd("fit --model logistic --x @text.csv --target y"),
         "line 3",
     );
     // NaN in a CSV cell.
     std::fs::write(dir.path("nan.csv"), "a,b,y\n1,2,0\n3,NaN,1\n").unwrap();
     check(
-        [
-            "fit",
-            "--model",
-            "logistic",
-            "--x",
-            &dir.arg("nan.csv"),
-            "--target",
-            "y",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
+        dir.cmd("fit --model logistic --x @nan.csv --target y"),
         "non-finite",
     );
     // A target column that does not exist.
     check(
-        [
-            "fit",
-            "--model",
-            "logistic",
-            "--x",
-            &dir.arg("ragged.csv"),
-            "--target",
-            "label",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
+        dir.cmd("fit --model logistic --x @ragged.csv --target label"),
         "no column",
     );
     // Broken svmlight line.
     std::fs::write(dir.path("bad.svm"), "1 1:0.5 2:1\n0 3:x\n").unwrap();
-    check(
-        ["fit", "--model", "logistic", "--x", &dir.arg("bad.svm")]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-        "line 2",
-    );
+    check(dir.cmd("fit --model logistic --x @bad.svm"), "line 2");
     // Labels outside {0, 1} for logistic regression.
     write_npy_vector(dir.path("y3.npy"), &y.mapv(|v| v * 3.0)).unwrap();
     check(fit(&xa, &dir.arg("y3.npy")), "invalid target");
@@ -559,17 +453,7 @@ fn predict_rejects_bad_models_and_widths() {
     let (x, y) = classification(30, 3);
     write_npy_matrix(dir.path("x.npy"), &x).unwrap();
     write_npy_vector(dir.path("y.npy"), &y).unwrap();
-    let out = run(&[
-        "fit",
-        "--model",
-        "linear",
-        "--x",
-        &dir.arg("x.npy"),
-        "--y",
-        &dir.arg("y.npy"),
-        "--save",
-        &dir.arg("m.json"),
-    ]);
+    let out = run(&dir.cmd("fit --model linear --x @x.npy --y @y.npy --save @m.json"));
     assert!(out.status.success());
     write_npy_matrix(
         dir.path("x2.npy"),
@@ -577,50 +461,25 @@ fn predict_rejects_bad_models_and_widths() {
     )
     .unwrap();
     run_fails(
-        &[
-            "predict",
-            "--model",
-            &dir.arg("m.json"),
-            "--x",
-            &dir.arg("x2.npy"),
-        ],
+        &dir.cmd("predict --model @m.json --x @x2.npy"),
         1,
         "fitted with 3 features but x has 2",
     );
     std::fs::write(dir.path("junk.json"), "{\"format\": \"other\"}").unwrap();
     run_fails(
-        &[
-            "predict",
-            "--model",
-            &dir.arg("junk.json"),
-            "--x",
-            &dir.arg("x.npy"),
-        ],
+        &dir.cmd("predict --model @junk.json --x @x.npy"),
         1,
         "not a duckml model file",
     );
     std::fs::write(dir.path("broken.json"), "{\"format\": ").unwrap();
     run_fails(
-        &[
-            "predict",
-            "--model",
-            &dir.arg("broken.json"),
-            "--x",
-            &dir.arg("x.npy"),
-        ],
+        &dir.cmd("predict --model @broken.json --x @x.npy"),
         1,
         "not a duckml model file",
     );
     // --proba on a linear model is a usage error.
     run_fails(
-        &[
-            "predict",
-            "--model",
-            &dir.arg("m.json"),
-            "--x",
-            &dir.arg("x.npy"),
-            "--proba",
-        ],
+        &dir.cmd("predict --model @m.json --x @x.npy --proba"),
         2,
         "logistic",
     );
@@ -687,68 +546,24 @@ fn usage_errors_exit_2() {
 #[test]
 fn datasets_writes_files_that_fit() {
     let dir = TempDir::new("datasets");
-    let manifest = run_json(&[
-        "datasets",
-        "--out",
-        &dir.arg("d"),
-        "--n",
-        "150",
-        "--p",
-        "4",
-        "--csv",
-        "--seed",
-        "3",
-    ]);
+    let manifest = run_json(&dir.cmd("datasets --out @d --n 150 --p 4 --csv --seed 3"));
     assert_eq!(manifest["datasets"].as_array().unwrap().len(), 3);
     let x = read_npy_matrix(dir.path("d/dense_x.npy")).unwrap();
     assert_eq!(x, make_classification(150, 4, 3).unwrap().x);
     let blobs = read_npy_matrix(dir.path("d/blobs_x.npy")).unwrap();
     assert_eq!(blobs.dim(), (150, 4));
-    let from_csv = run_json(&[
-        "fit",
-        "--model",
-        "logistic",
-        "--x",
-        &dir.arg("d/dense.csv"),
-        "--target",
-        "y",
-    ]);
-    let from_npy = run_json(&[
-        "fit",
-        "--model",
-        "logistic",
-        "--x",
-        &dir.arg("d/dense_x.npy"),
-        "--y",
-        &dir.arg("d/dense_y.npy"),
-    ]);
+    let from_csv = run_json(&dir.cmd("fit --model logistic --x @d/dense.csv --target y"));
+    let from_npy = run_json(&dir.cmd("fit --model logistic --x @d/dense_x.npy --y @d/dense_y.npy"));
     assert_eq!(from_csv["coef"], from_npy["coef"]);
-    let sparse = run_json(&[
-        "fit",
-        "--model",
-        "logistic",
-        "--x",
-        &dir.arg("d/sparse.svm"),
-    ]);
+    let sparse = run_json(&dir.cmd("fit --model logistic --x @d/sparse.svm"));
     assert_eq!(sparse["n_samples"], 150);
 }
 
 #[test]
 fn bench_writes_tables_and_plots_and_survives_a_missing_python() {
     let dir = TempDir::new("bench");
-    let out = run(&[
-        "bench",
-        "--n",
-        "200,400",
-        "--p",
-        "5",
-        "--repeats",
-        "1",
-        "--out",
-        &dir.arg("b"),
-        "--peers",
-        "/nonexistent/python",
-    ]);
+    let out =
+        run(&dir.cmd("bench --n 200,400 --p 5 --repeats 1 --out @b --peers /nonexistent/python"));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(
@@ -808,17 +623,7 @@ fn kmeans_prints_the_library_fit() {
     let dir = TempDir::new("kmeans");
     let b = make_blobs(90, 2, 3, 0.5, 1).unwrap();
     write_npy_matrix(dir.path("x.npy"), &b.x).unwrap();
-    let json = run_json(&[
-        "kmeans",
-        "--k",
-        "3",
-        "--seed",
-        "4",
-        "--x",
-        &dir.arg("x.npy"),
-        "--labels-out",
-        &dir.arg("labels.npy"),
-    ]);
+    let json = run_json(&dir.cmd("kmeans --k 3 --seed 4 --x @x.npy --labels-out @labels.npy"));
     let model = duckml::estimators::KMeans::new(3)
         .seed(4)
         .fit(&b.x)
@@ -853,17 +658,7 @@ fn kmeans_prints_the_library_fit() {
         model.labels().iter().map(|&l| l as f64).collect::<Vec<_>>()
     );
     // Chunked, the same clusters (blobs this well separated leave no doubt).
-    let chunked = run_json(&[
-        "kmeans",
-        "--k",
-        "3",
-        "--seed",
-        "4",
-        "--x",
-        &dir.arg("x.npy"),
-        "--array",
-        "chunked:40",
-    ]);
+    let chunked = run_json(&dir.cmd("kmeans --k 3 --seed 4 --x @x.npy --array chunked:40"));
     assert_eq!(chunked["array"], "chunked");
     let mut a = floats(&json["labels_count"]);
     let mut c = floats(&chunked["labels_count"]);
@@ -871,9 +666,5 @@ fn kmeans_prints_the_library_fit() {
     c.sort_by(f64::total_cmp);
     assert_eq!(a, c);
     // More clusters than samples: one error line.
-    run_fails(
-        &["kmeans", "--k", "100", "--x", &dir.arg("x.npy")],
-        1,
-        "100",
-    );
+    run_fails(&dir.cmd("kmeans --k 100 --x @x.npy"), 1, "100");
 }
