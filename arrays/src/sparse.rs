@@ -215,43 +215,43 @@ where
     // Clustering (sparse_cluster.rs): fused passes over CSR rows; CSC takes the
     // contract's defaults except for the row norms and row copies.
     fn row_sq_norms(&self) -> Array1<F> {
-        crate::sparse_cluster::row_sq_norms(self)
+        crate::sparse_cluster::row_sq_norms(&self.view())
     }
 
     fn rows_to_host(&self, rows: &[usize]) -> Result<Array2<f64>, ArrayError> {
-        crate::sparse_cluster::rows_to_host(self, rows)
+        crate::sparse_cluster::rows_to_host(&self.view(), rows)
     }
 
     fn sq_distances(&self, points: ArrayView2<f64>, floor: Option<&Array1<F>>) -> Vec<Array1<F>> {
         if !self.is_csr() {
             return crate::cluster::default_sq_distances(self, points, floor);
         }
-        crate::sparse_cluster::sq_distances(self, points, floor)
+        crate::sparse_cluster::sq_distances(&self.view(), points, floor)
     }
 
     fn nearest_center(&self, centers: ArrayView2<f64>) -> Nearest<Array1<F>> {
         if !self.is_csr() {
             return crate::cluster::default_nearest_center(self, centers);
         }
-        crate::sparse_cluster::nearest_center(self, centers)
+        crate::sparse_cluster::nearest_center(&self.view(), centers)
     }
 
     fn kmeans_step(&self, centers: ArrayView2<f64>, labels: &mut Array1<F>) -> KMeansStep {
         if !self.is_csr() {
             return crate::cluster::default_kmeans_step(self, centers, labels);
         }
-        crate::sparse_cluster::kmeans_step(self, centers, labels)
+        crate::sparse_cluster::kmeans_step(&self.view(), centers, labels)
     }
 
     fn block_product(&self, v: &Array2<F>) -> Array2<F> {
         if !self.is_csr() {
             return crate::graph::default_block_product(self, v);
         }
-        crate::sparse_cluster::block_product(self, v)
+        crate::sparse_cluster::block_product(&self.view(), v)
     }
 
     fn laplacian_solver(&self, shift: f64) -> Option<Box<dyn crate::BlockSolve<Array2<F>>>> {
-        crate::sparse_cluster::laplacian_solver(self, shift)
+        crate::sparse_cluster::laplacian_solver(&self.view(), shift)
     }
 
     fn diagonal_from(&self, first_col: usize) -> Array1<F> {

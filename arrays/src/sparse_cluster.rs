@@ -2,6 +2,9 @@
 //! with every centre by scattering the row's non-zeros against `-2 C^T` (a sparse x
 //! dense product), argmin and centre sums fused, thread-local accumulators. CSC takes
 //! the contract's defaults (column passes) except for the row norms.
+//!
+//! The kernels take views (`CsMatViewI`), so the storage type parameters and their
+//! bounds stay on the contract's impl in `sparse.rs`.
 
 use crate::cluster::{check_rows, sq_norms, KMeansStep, Nearest};
 use crate::dense_cluster::{argmin, Prepared};
@@ -9,17 +12,13 @@ use crate::kernels::{axpy, fold_rows_with_outputs, rows_per_chunk};
 use crate::sparse::{avg_row_len, entry_bytes, outer};
 use crate::{ArrayError, Float};
 use ndarray::{Array1, Array2, ArrayView2};
-use sprs::{CsMatBase, SpIndex};
-use std::ops::Deref;
+use sprs::{CsMatViewI, SpIndex};
 
 /// Rows per task: sized by the average row's stored bytes.
-fn task_rows<F, I, Iptr, PS, IS, DS>(m: &CsMatBase<F, I, PS, IS, DS, Iptr>) -> usize
+fn task_rows<F, I, Iptr>(m: &CsMatViewI<'_, F, I, Iptr>) -> usize
 where
     I: SpIndex,
     Iptr: SpIndex,
-    PS: Deref<Target = [Iptr]>,
-    IS: Deref<Target = [I]>,
-    DS: Deref<Target = [F]>,
 {
     rows_per_chunk(avg_row_len(m), entry_bytes::<F, I>())
 }
@@ -60,8 +59,8 @@ impl Acc {
     }
 }
 
-fn assign<F, I, Iptr, PS, IS, DS>(
-    m: &CsMatBase<F, I, PS, IS, DS, Iptr>,
+fn assign<F, I, Iptr>(
+    m: &CsMatViewI<'_, F, I, Iptr>,
     centers: ArrayView2<f64>,
     labels: &mut [F],
     dist: &mut [F],
@@ -71,9 +70,6 @@ where
     F: Float,
     I: SpIndex + Sync,
     Iptr: SpIndex + Sync,
-    PS: Deref<Target = [Iptr]> + Sync,
-    IS: Deref<Target = [I]> + Sync,
-    DS: Deref<Target = [F]> + Sync,
 {
     let (k, p) = (centers.nrows(), m.cols());
     let cen = Prepared::<F>::new(centers);
@@ -136,8 +132,8 @@ where
     .0
 }
 
-pub(crate) fn kmeans_step<F, I, Iptr, PS, IS, DS>(
-    m: &CsMatBase<F, I, PS, IS, DS, Iptr>,
+pub(crate) fn kmeans_step<F, I, Iptr>(
+    m: &CsMatViewI<'_, F, I, Iptr>,
     centers: ArrayView2<f64>,
     labels: &mut Array1<F>,
 ) -> KMeansStep
@@ -145,9 +141,6 @@ where
     F: Float,
     I: SpIndex + Sync,
     Iptr: SpIndex + Sync,
-    PS: Deref<Target = [Iptr]> + Sync,
-    IS: Deref<Target = [I]> + Sync,
-    DS: Deref<Target = [F]> + Sync,
 {
     let (k, p) = (centers.nrows(), m.cols());
     let acc =
@@ -160,17 +153,14 @@ where
     }
 }
 
-pub(crate) fn nearest_center<F, I, Iptr, PS, IS, DS>(
-    m: &CsMatBase<F, I, PS, IS, DS, Iptr>,
+pub(crate) fn nearest_center<F, I, Iptr>(
+    m: &CsMatViewI<'_, F, I, Iptr>,
     centers: ArrayView2<f64>,
 ) -> Nearest<Array1<F>>
 where
     F: Float,
     I: SpIndex + Sync,
     Iptr: SpIndex + Sync,
-    PS: Deref<Target = [Iptr]> + Sync,
-    IS: Deref<Target = [I]> + Sync,
-    DS: Deref<Target = [F]> + Sync,
 {
     let n = m.rows();
     let mut labels = vec![F::zero(); n];
@@ -182,8 +172,8 @@ where
     }
 }
 
-pub(crate) fn sq_distances<F, I, Iptr, PS, IS, DS>(
-    m: &CsMatBase<F, I, PS, IS, DS, Iptr>,
+pub(crate) fn sq_distances<F, I, Iptr>(
+    m: &CsMatViewI<'_, F, I, Iptr>,
     points: ArrayView2<f64>,
     floor: Option<&Array1<F>>,
 ) -> Vec<Array1<F>>
@@ -191,9 +181,6 @@ where
     F: Float,
     I: SpIndex + Sync,
     Iptr: SpIndex + Sync,
-    PS: Deref<Target = [Iptr]> + Sync,
-    IS: Deref<Target = [I]> + Sync,
-    DS: Deref<Target = [F]> + Sync,
 {
     let (n, t) = (m.rows(), points.nrows());
     if t == 0 {
@@ -234,16 +221,11 @@ where
 }
 
 /// `|x_i|^2` from the stored entries (either layout: the entries know their row).
-pub(crate) fn row_sq_norms<F, I, Iptr, PS, IS, DS>(
-    m: &CsMatBase<F, I, PS, IS, DS, Iptr>,
-) -> Array1<F>
+pub(crate) fn row_sq_norms<F, I, Iptr>(m: &CsMatViewI<'_, F, I, Iptr>) -> Array1<F>
 where
     F: Float,
     I: SpIndex,
     Iptr: SpIndex,
-    PS: Deref<Target = [Iptr]>,
-    IS: Deref<Target = [I]>,
-    DS: Deref<Target = [F]>,
 {
     let mut out = Array1::zeros(m.rows());
     for (&v, (i, _)) in m.iter() {
@@ -253,17 +235,14 @@ where
     out
 }
 
-pub(crate) fn rows_to_host<F, I, Iptr, PS, IS, DS>(
-    m: &CsMatBase<F, I, PS, IS, DS, Iptr>,
+pub(crate) fn rows_to_host<F, I, Iptr>(
+    m: &CsMatViewI<'_, F, I, Iptr>,
     rows: &[usize],
 ) -> Result<Array2<f64>, ArrayError>
 where
     F: Float,
     I: SpIndex,
     Iptr: SpIndex,
-    PS: Deref<Target = [Iptr]>,
-    IS: Deref<Target = [I]>,
-    DS: Deref<Target = [F]>,
 {
     check_rows(m.rows(), rows)?;
     let mut out = Array2::zeros((rows.len(), m.cols()));
@@ -286,17 +265,11 @@ where
 }
 
 /// `X V` for CSR `X`: each output row gathers the rows of `V` its non-zeros select.
-pub(crate) fn block_product<F, I, Iptr, PS, IS, DS>(
-    m: &CsMatBase<F, I, PS, IS, DS, Iptr>,
-    v: &Array2<F>,
-) -> Array2<F>
+pub(crate) fn block_product<F, I, Iptr>(m: &CsMatViewI<'_, F, I, Iptr>, v: &Array2<F>) -> Array2<F>
 where
     F: Float,
     I: SpIndex + Sync,
     Iptr: SpIndex + Sync,
-    PS: Deref<Target = [Iptr]> + Sync,
-    IS: Deref<Target = [I]> + Sync,
-    DS: Deref<Target = [F]> + Sync,
 {
     use rayon::prelude::*;
     let k = v.ncols();
@@ -319,17 +292,14 @@ where
 
 /// Factorises `L + shift I` for a square CSR or CSC affinity (both store the pattern of a
 /// symmetric matrix the same way up to transposition).
-pub(crate) fn laplacian_solver<F, I, Iptr, PS, IS, DS>(
-    m: &CsMatBase<F, I, PS, IS, DS, Iptr>,
+pub(crate) fn laplacian_solver<F, I, Iptr>(
+    m: &CsMatViewI<'_, F, I, Iptr>,
     shift: f64,
 ) -> Option<Box<dyn crate::BlockSolve<Array2<F>>>>
 where
     F: Float,
     I: SpIndex,
     Iptr: SpIndex,
-    PS: Deref<Target = [Iptr]>,
-    IS: Deref<Target = [I]>,
-    DS: Deref<Target = [F]>,
 {
     use crate::sparse_factor::{Cholesky, CholeskySolver, Pattern};
     let n = m.rows();
