@@ -3,7 +3,7 @@
 //! matrixmultiply), argmin, exact distance and centre sums fused in the same pass,
 //! with thread-local accumulators. Any memory layout works (the GEMM takes strides).
 
-use crate::cluster::{check_rows, sq_norms, KMeansStep, Nearest};
+use crate::cluster::{check_rows, sq_norms, KMeansStep, Nearest, StepAcc};
 use crate::kernels::{fold_rows_with_outputs, rows_per_chunk, PARALLEL_MIN_ELEMENTS};
 use crate::pass::elem_bytes;
 use crate::{ArrayError, Float};
@@ -35,43 +35,6 @@ impl<F: Float> Prepared<F> {
     }
     fn k(&self) -> usize {
         self.sq.len()
-    }
-}
-
-/// A task's share of a k-means pass, plus its GEMM scratch block.
-struct Acc<F> {
-    sums: Vec<f64>,
-    counts: Vec<u64>,
-    inertia: f64,
-    changed: u64,
-    buf: Array2<F>,
-}
-
-impl<F: Float> Acc<F> {
-    fn new(k: usize, p: usize, with_sums: bool) -> Self {
-        Acc {
-            sums: if with_sums {
-                vec![0.0; k * p]
-            } else {
-                Vec::new()
-            },
-            counts: vec![0; k],
-            inertia: 0.0,
-            changed: 0,
-            buf: Array2::zeros((GEMM_ROWS, k)),
-        }
-    }
-
-    fn merge(mut self, o: Self) -> Self {
-        for (a, b) in self.sums.iter_mut().zip(&o.sums) {
-            *a += b;
-        }
-        for (a, b) in self.counts.iter_mut().zip(&o.counts) {
-            *a += b;
-        }
-        self.inertia += o.inertia;
-        self.changed += o.changed;
-        self
     }
 }
 
@@ -155,7 +118,7 @@ fn assign<F: Float, S: Data<Elem = F> + Sync>(
     labels: &mut [F],
     dist: &mut [F],
     with_sums: bool,
-) -> Acc<F> {
+) -> StepAcc {
     let (n, p) = x.dim();
     let k = cen.k();
     let rows = rows_per_chunk(p, elem_bytes::<F>()).max(GEMM_ROWS);
@@ -165,14 +128,14 @@ fn assign<F: Float, S: Data<Elem = F> + Sync>(
         rows,
         (labels, 1),
         (dist, 1),
-        || Acc::new(k, p, with_sums),
-        |mut acc, range, lab, dst| {
+        || (StepAcc::new(k, p, with_sums), Array2::zeros((GEMM_ROWS, k))),
+        |(mut acc, mut buf), range, lab, dst| {
             let mut r0 = range.start;
             while r0 < range.end {
                 let r1 = (r0 + GEMM_ROWS).min(range.end);
-                gemm_block(x, r0, r1, &cen.neg2_ct, &cen.sq, &mut acc.buf);
+                gemm_block(x, r0, r1, &cen.neg2_ct, &cen.sq, &mut buf);
                 let off = range.start;
-                finish_block(x, cen, r0, r1, &mut acc, &mut lab[r0 - off..r1 - off], {
+                finish_block(x, cen, r0, &buf, &mut acc, &mut lab[r0 - off..r1 - off], {
                     if dst.is_empty() {
                         &mut []
                     } else {
@@ -181,29 +144,31 @@ fn assign<F: Float, S: Data<Elem = F> + Sync>(
                 });
                 r0 = r1;
             }
-            acc
+            (acc, buf)
         },
-        Acc::merge,
+        |(a, buf), (b, _)| (a.merge(b), buf),
     )
+    .0
 }
 
-/// After the GEMM of rows `r0..r1`: per row the argmin, the exact distance, the
-/// centre sums, the label (and distance) written. AVX2 where the CPU has it.
+/// After the GEMM of the rows from `r0` into `buf` (one row per label in `lab`): per
+/// row the argmin, the exact distance, the centre sums, the label (and distance)
+/// written. AVX2 where the CPU has it.
 fn finish_block<F: Float, S: Data<Elem = F>>(
     x: &ArrayBase<S, Ix2>,
     cen: &Prepared<F>,
     r0: usize,
-    r1: usize,
-    acc: &mut Acc<F>,
+    buf: &Array2<F>,
+    acc: &mut StepAcc,
     lab: &mut [F],
     dst: &mut [F],
 ) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU supports AVX2, checked just above.
-        return unsafe { finish_block_avx2(x, cen, r0, r1, acc, lab, dst) };
+        return unsafe { finish_block_avx2(x, cen, r0, buf, acc, lab, dst) };
     }
-    finish_block_portable(x, cen, r0, r1, acc, lab, dst)
+    finish_block_portable(x, cen, r0, buf, acc, lab, dst)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -212,12 +177,12 @@ unsafe fn finish_block_avx2<F: Float, S: Data<Elem = F>>(
     x: &ArrayBase<S, Ix2>,
     cen: &Prepared<F>,
     r0: usize,
-    r1: usize,
-    acc: &mut Acc<F>,
+    buf: &Array2<F>,
+    acc: &mut StepAcc,
     lab: &mut [F],
     dst: &mut [F],
 ) {
-    finish_block_portable(x, cen, r0, r1, acc, lab, dst)
+    finish_block_portable(x, cen, r0, buf, acc, lab, dst)
 }
 
 #[inline(always)]
@@ -225,26 +190,20 @@ fn finish_block_portable<F: Float, S: Data<Elem = F>>(
     x: &ArrayBase<S, Ix2>,
     cen: &Prepared<F>,
     r0: usize,
-    r1: usize,
-    acc: &mut Acc<F>,
+    buf: &Array2<F>,
+    acc: &mut StepAcc,
     lab: &mut [F],
     dst: &mut [F],
 ) {
-    let p = x.ncols();
-    let with_sums = !acc.sums.is_empty();
-    for i in r0..r1 {
+    for i in r0..r0 + lab.len() {
         let j = argmin(
-            acc.buf
-                .row(i - r0)
+            buf.row(i - r0)
                 .to_slice()
                 .expect("scratch rows are contiguous"),
         );
         let row = x.row(i);
         let d = exact_sq_dist(row, cen.c64.row(j));
-        acc.inertia += d;
-        acc.counts[j] += 1;
-        if with_sums {
-            let sum = &mut acc.sums[j * p..(j + 1) * p];
+        if let Some(sum) = acc.sum_mut(j) {
             match row.as_slice() {
                 Some(r) => {
                     for (s, &v) in sum.iter_mut().zip(r) {
@@ -259,14 +218,7 @@ fn finish_block_portable<F: Float, S: Data<Elem = F>>(
             }
         }
         let li = i - r0;
-        let lj = F::of(j as f64);
-        if lab[li] != lj {
-            acc.changed += 1;
-            lab[li] = lj;
-        }
-        if !dst.is_empty() {
-            dst[li] = F::of(d);
-        }
+        acc.record(j, d, &mut lab[li], dst.get_mut(li));
     }
 }
 
@@ -275,15 +227,8 @@ pub(crate) fn kmeans_step<F: Float, S: Data<Elem = F> + Sync>(
     centers: ArrayView2<f64>,
     labels: &mut Array1<F>,
 ) -> KMeansStep {
-    let (k, p) = (centers.nrows(), x.ncols());
     let cen = Prepared::<F>::new(centers);
-    let acc = with_slice(labels, |lab| assign(x, &cen, lab, &mut [], true));
-    KMeansStep {
-        sums: Array2::from_shape_vec((k, p), acc.sums).expect("k x p sums"),
-        counts: acc.counts,
-        inertia: acc.inertia,
-        n_changed: acc.changed,
-    }
+    with_slice(labels, |lab| assign(x, &cen, lab, &mut [], true)).into_step()
 }
 
 pub(crate) fn nearest_center<F: Float, S: Data<Elem = F> + Sync>(

@@ -6,7 +6,7 @@
 //! The kernels take views (`CsMatViewI`), so the storage type parameters and their
 //! bounds stay on the contract's impl in `sparse.rs`.
 
-use crate::cluster::{check_rows, sq_norms, KMeansStep, Nearest};
+use crate::cluster::{check_rows, sq_norms, KMeansStep, Nearest, StepAcc};
 use crate::dense_cluster::{argmin, Prepared};
 use crate::kernels::{axpy, fold_rows_with_outputs, rows_per_chunk};
 use crate::sparse::{avg_row_len, entry_bytes, outer};
@@ -38,34 +38,13 @@ fn row_scores<F: Float, I: SpIndex>(idx: &[I], val: &[F], cen: &Prepared<F>, g: 
     xx
 }
 
-struct Acc {
-    sums: Vec<f64>,
-    counts: Vec<u64>,
-    inertia: f64,
-    changed: u64,
-}
-
-impl Acc {
-    fn merge(mut self, o: Self) -> Self {
-        for (a, b) in self.sums.iter_mut().zip(&o.sums) {
-            *a += b;
-        }
-        for (a, b) in self.counts.iter_mut().zip(&o.counts) {
-            *a += b;
-        }
-        self.inertia += o.inertia;
-        self.changed += o.changed;
-        self
-    }
-}
-
 fn assign<F, I, Iptr>(
     m: &CsMatViewI<'_, F, I, Iptr>,
     centers: ArrayView2<f64>,
     labels: &mut [F],
     dist: &mut [F],
     with_sums: bool,
-) -> Acc
+) -> StepAcc
 where
     F: Float,
     I: SpIndex + Sync,
@@ -80,21 +59,7 @@ where
         task_rows(m),
         (labels, 1),
         (dist, 1),
-        || {
-            (
-                Acc {
-                    sums: if with_sums {
-                        vec![0.0; k * p]
-                    } else {
-                        Vec::new()
-                    },
-                    counts: vec![0; k],
-                    inertia: 0.0,
-                    changed: 0,
-                },
-                vec![F::zero(); k],
-            )
-        },
+        || (StepAcc::new(k, p, with_sums), vec![F::zero(); k]),
         |(mut acc, mut g), range, lab, dst| {
             for i in range.clone() {
                 let (idx, val) = outer(m, i);
@@ -107,23 +72,13 @@ where
                     .map(|(&col, &v)| v.as_f64() * c[col.index_unchecked()])
                     .sum();
                 let d = (xx + csq[j] - 2.0 * xc).max(0.0);
-                acc.inertia += d;
-                acc.counts[j] += 1;
-                if with_sums {
-                    let sum = &mut acc.sums[j * p..(j + 1) * p];
+                if let Some(sum) = acc.sum_mut(j) {
                     for (&col, &v) in idx.iter().zip(val) {
                         sum[col.index_unchecked()] += v.as_f64();
                     }
                 }
                 let li = i - range.start;
-                let lj = F::of(j as f64);
-                if lab[li] != lj {
-                    acc.changed += 1;
-                    lab[li] = lj;
-                }
-                if !dst.is_empty() {
-                    dst[li] = F::of(d);
-                }
+                acc.record(j, d, &mut lab[li], dst.get_mut(li));
             }
             (acc, g)
         },
@@ -142,15 +97,8 @@ where
     I: SpIndex + Sync,
     Iptr: SpIndex + Sync,
 {
-    let (k, p) = (centers.nrows(), m.cols());
-    let acc =
-        crate::dense_cluster::with_slice(labels, |lab| assign(m, centers, lab, &mut [], true));
-    KMeansStep {
-        sums: Array2::from_shape_vec((k, p), acc.sums).expect("k x p sums"),
-        counts: acc.counts,
-        inertia: acc.inertia,
-        n_changed: acc.changed,
-    }
+    crate::dense_cluster::with_slice(labels, |lab| assign(m, centers, lab, &mut [], true))
+        .into_step()
 }
 
 pub(crate) fn nearest_center<F, I, Iptr>(
