@@ -20,6 +20,17 @@ pub(crate) enum Trial {
     Failed(String),
 }
 
+/// `g . dir`, or the failed trial when `dir` is not a (finite) descent direction.
+fn descent_slope(g: &Array1<f64>, dir: &Array1<f64>) -> Result<f64, Trial> {
+    let slope = g.dot(dir);
+    if slope >= 0.0 || !slope.is_finite() {
+        return Err(Trial::Failed(format!(
+            "not a descent direction (slope {slope:e})"
+        )));
+    }
+    Ok(slope)
+}
+
 /// Backtracks from step `t0` along `dir` until `f(w + t dir) <= f + c t g.dir`;
 /// `precision` is the objective's relative rounding (see `Objective::precision`).
 pub(crate) fn armijo<E>(
@@ -34,10 +45,10 @@ pub(crate) fn armijo<E>(
 where
     E: Fn(&Array1<f64>) -> (f64, Array1<f64>),
 {
-    let slope = g.dot(dir);
-    if slope >= 0.0 || !slope.is_finite() {
-        return Trial::Failed(format!("not a descent direction (slope {slope:e})"));
-    }
+    let slope = match descent_slope(g, dir) {
+        Ok(slope) => slope,
+        Err(failed) => return failed,
+    };
     let mut t = t0;
     for _ in 0..MAX_HALVINGS {
         let wn = w + &(dir * t);
@@ -96,10 +107,10 @@ pub(crate) fn strong_wolfe<E>(
 where
     E: Fn(&Array1<f64>) -> (f64, Array1<f64>),
 {
-    let slope0 = g.dot(dir);
-    if slope0 >= 0.0 || !slope0.is_finite() {
-        return Trial::Failed(format!("not a descent direction (slope {slope0:e})"));
-    }
+    let slope0 = match descent_slope(g, dir) {
+        Ok(slope) => slope,
+        Err(failed) => return failed,
+    };
     let evals = std::cell::Cell::new(0usize);
     let probe = |t: f64| {
         evals.set(evals.get() + 1);
