@@ -22,7 +22,8 @@ pub use duckml_solvers as solvers;
 
 /// Everything a user needs in one import.
 pub mod prelude {
-    pub use duckml_arrays::{DataMatrix, Float, GlmFamily, SampleVector};
+    pub use duckml_arrays::prelude::*;
+    pub use duckml_arrays::SampleVector;
     pub use duckml_datasets::*;
     pub use duckml_estimators::glm::GlmKind;
     pub use duckml_estimators::{

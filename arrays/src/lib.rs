@@ -1,12 +1,19 @@
-//! The duckml array contract and its CPU backends.
+//! The duckml array contract and its backends.
 //!
 //! Estimators and solvers are written once against [`DataMatrix`] and
-//! [`SampleVector`]; each array type (ndarray's dense arrays here; sparse, chunked and
-//! GPU arrays as they arrive) implements them. See `arrays/README.md` for the
-//! principles and how to add a backend.
+//! [`SampleVector`]; each array type implements them: ndarray's dense matrices,
+//! sprs's CSR and CSC matrices, [`Chunked`] row blocks of any of them, and (feature
+//! `cuda`) `CudaMatrix` on the GPU. See `arrays/README.md` for the layout and how to
+//! add a backend.
+//!
+//! Layers, from the bottom: `element` (float types, GLM families, op enums),
+//! `contract` (the traits, in parts: [`MatrixCore`] plus the operation families
+//! [`GlmOps`], [`ClusterOps`], [`GraphOps`]), `cpu` (kernels shared by the CPU
+//! backends), then one folder per backend (`dense`, `sparse`, `chunked`, `cuda`).
+//! Lower layers never import higher ones, and no backend imports another's internals.
 //!
 //! ```
-//! use duckml_arrays::{DataMatrix, GlmFamily, Linear};
+//! use duckml_arrays::prelude::*;
 //! use ndarray::array;
 //!
 //! let x = array![[1.0, 2.0], [3.0, 4.0]];
@@ -20,36 +27,35 @@
 //! ```
 #![warn(missing_docs)]
 
-mod block;
+pub mod contract;
+mod cpu;
+mod element;
+
 mod chunked;
-pub mod cluster;
-mod contract;
 #[cfg(feature = "cuda")]
 pub mod cuda;
 mod dense;
-mod dense_cluster;
-mod dense_glm;
-mod family;
-mod float;
-mod graph;
-pub mod kernels;
-mod ops;
-mod pass;
-mod simd;
 mod sparse;
-mod sparse_cluster;
-mod sparse_factor;
 
-pub use block::SampleBlock;
-pub use chunked::{Chunked, ChunkedVector, SplitRows};
-pub use cluster::{KMeansStep, Nearest};
+pub use chunked::{Chunked, ChunkedVector};
 pub use contract::{
-    finite_from_pass, ArrayError, BlockVector, ColumnsOf, DataMatrix, GlmHessian, GlmLossGrad,
-    Linear, SampleVector,
+    finite_from_pass, ArrayError, BlockSolve, BlockVector, ClusterOps, ColumnsOf, DataMatrix,
+    GlmHessian, GlmLossGrad, GlmOps, GraphOps, KMeansStep, Linear, MatrixCore, Nearest, Neighbors,
+    SampleBlock, SampleVector, SplitRows,
 };
 #[cfg(feature = "cuda")]
 pub use cuda::{CudaError, CudaMatrix, CudaVector};
-pub use family::{ElementTerms, GlmFamily};
-pub use float::Float;
-pub use graph::{BlockSolve, Neighbors};
-pub use ops::{hash_uniform, BinaryOp, ElementCheck, PairReduction, Reduction, UnaryOp};
+pub use element::{
+    hash_uniform, BinaryOp, ElementCheck, ElementTerms, Float, GlmFamily, PairReduction, Reduction,
+    UnaryOp,
+};
+
+/// The contract's traits and the types their methods take, for code that calls the
+/// operations on a concrete array type: `use duckml_arrays::prelude::*;`.
+pub mod prelude {
+    pub use crate::contract::Linear;
+    pub use crate::contract::{
+        ClusterOps, DataMatrix, GlmOps, GraphOps, MatrixCore, SampleBlock, SampleVector,
+    };
+    pub use crate::element::{Float, GlmFamily};
+}

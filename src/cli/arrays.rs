@@ -4,7 +4,7 @@
 use super::input::Design;
 use super::CliError;
 use clap::ValueEnum;
-use duckml::arrays::{Chunked, DataMatrix, Float};
+use duckml::arrays::{Chunked, DataMatrix, Float, MatrixCore};
 use ndarray::{Array1, Array2};
 use sprs::CsMat;
 use std::borrow::Cow;

@@ -3,7 +3,7 @@
 //! tests (`tests/cuda_kernels.rs`) call the header's functions through these codes and
 //! compare with the Rust enums' own methods, so a mismatch fails there.
 
-use crate::{BinaryOp, ElementCheck, GlmFamily, PairReduction, Reduction, UnaryOp};
+use crate::element::{BinaryOp, ElementCheck, GlmFamily, PairReduction, Reduction, UnaryOp};
 
 /// `FAM_*` in the header.
 pub fn family(f: GlmFamily) -> i32 {

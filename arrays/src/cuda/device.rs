@@ -2,7 +2,7 @@
 
 use super::kernels::{self, FAMILIES};
 use super::CudaError;
-use crate::Float;
+use crate::element::Float;
 use cudarc::cublas::{CudaBlas, Gemm, GemmConfig, Gemv, GemvConfig};
 use cudarc::driver::{
     CudaContext, CudaFunction, CudaSlice, CudaStream, CudaView, CudaViewMut, DeviceRepr,

@@ -4,7 +4,7 @@
 //! compares every function with the Rust reference over grids of values.
 
 use super::codes;
-use crate::{BinaryOp, ElementCheck, GlmFamily, PairReduction, Reduction, UnaryOp};
+use crate::element::{BinaryOp, ElementCheck, GlmFamily, PairReduction, Reduction, UnaryOp};
 use std::os::raw::c_int;
 
 macro_rules! externs {

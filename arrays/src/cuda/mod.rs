@@ -46,12 +46,18 @@
 //! [`Chunked`](crate::Chunked) matrix its own lane, round-robin over the visible devices,
 //! so the chunks' work (driven by rayon, one thread per chunk) overlaps.
 
+mod block;
+mod cluster;
 mod codes;
+mod core;
 mod device;
+mod glm;
+mod graph;
 #[doc(hidden)]
 pub mod host_math;
 pub mod kernels;
 mod matrix;
+mod split;
 mod vector;
 
 pub use device::{available, device_count, CudaFloat, MAX_REDUCE_BLOCKS};
@@ -87,8 +93,8 @@ impl fmt::Display for CudaError {
 
 impl std::error::Error for CudaError {}
 
-impl From<CudaError> for crate::ArrayError {
+impl From<CudaError> for crate::contract::ArrayError {
     fn from(e: CudaError) -> Self {
-        crate::ArrayError::Invalid(e.to_string())
+        crate::contract::ArrayError::Invalid(e.to_string())
     }
 }

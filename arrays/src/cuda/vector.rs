@@ -3,7 +3,8 @@
 use super::codes;
 use super::device::{grid, launch, ok, reduce_grid, CudaFloat, Lane};
 use super::CudaMatrix;
-use crate::{BinaryOp, ElementCheck, PairReduction, Reduction, SampleVector, UnaryOp};
+use crate::contract::SampleVector;
+use crate::element::{BinaryOp, ElementCheck, PairReduction, Reduction, UnaryOp};
 use cudarc::driver::CudaSlice;
 use ndarray::Array1;
 use std::borrow::Cow;

@@ -2,7 +2,7 @@
 //! array contract.
 
 use crate::{Error, Result};
-use duckml_arrays::{BlockVector, DataMatrix, Float, GlmFamily, GlmLossGrad, Linear};
+use duckml_arrays::{BlockVector, DataMatrix, Float, GlmFamily, GlmLossGrad, GlmOps, Linear};
 use duckml_solvers::Objective;
 use ndarray::{s, Array1, Array2, ArrayView1};
 use std::sync::{Mutex, PoisonError};

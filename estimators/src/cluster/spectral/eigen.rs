@@ -16,7 +16,8 @@
 use super::lanczos;
 use super::small::sym_eig;
 use duckml_arrays::{
-    BinaryOp, ColumnsOf, DataMatrix, Float, Linear, Reduction, SampleBlock, SampleVector, UnaryOp,
+    BinaryOp, ColumnsOf, DataMatrix, Float, Linear, MatrixCore, Reduction, SampleBlock,
+    SampleVector, UnaryOp,
 };
 use ndarray::{Array1, Array2};
 use rand::rngs::StdRng;

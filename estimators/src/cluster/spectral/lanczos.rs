@@ -16,7 +16,7 @@
 
 use super::eigen::{orthonormaliser, rayleigh_ritz, Laplacian};
 use super::small::sym_eig;
-use duckml_arrays::{BlockSolve, ColumnsOf, DataMatrix, Float, SampleBlock};
+use duckml_arrays::{BlockSolve, ColumnsOf, DataMatrix, Float, MatrixCore, SampleBlock};
 use ndarray::{s, Array1, Array2};
 use rand::rngs::StdRng;
 use rand::Rng;

@@ -1,0 +1,169 @@
+//! The GLM operation family: the fused loss-and-gradient pass, the loss alone and the
+//! Hessian pieces, with defaults written on the core primitives.
+
+use super::core::MatrixCore;
+use super::vector::SampleVector;
+use crate::element::{Float, GlmFamily, PairReduction, Reduction, UnaryOp};
+use ndarray::{Array1, Array2, ArrayView1};
+
+/// A linear predictor's coefficients on the host: `eta = X coef + intercept`.
+#[derive(Debug, Clone, Copy)]
+pub struct Linear<'a> {
+    /// Coefficients, one per column of X.
+    pub coef: ArrayView1<'a, f64>,
+    /// The constant term.
+    pub intercept: f64,
+}
+
+/// Sum of the half deviance, its gradient and the intercept's gradient over the rows
+/// of one matrix: the partial result a fused GLM pass returns, to be added across blocks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlmLossGrad {
+    /// `sum_i h(y_i, eta_i)`.
+    pub loss: f64,
+    /// `X^T r` with `r_i = mu_i - y_i`.
+    pub grad: Array1<f64>,
+    /// `sum_i r_i` (gradient with respect to the intercept).
+    pub grad_intercept: f64,
+}
+
+impl GlmLossGrad {
+    /// The empty sum over `p` columns, to add blocks' parts to.
+    pub fn zeros(p: usize) -> Self {
+        GlmLossGrad {
+            loss: 0.0,
+            grad: Array1::zeros(p),
+            grad_intercept: 0.0,
+        }
+    }
+
+    /// Whether the loss and every gradient entry are finite.
+    pub fn is_finite(&self) -> bool {
+        self.loss.is_finite()
+            && self.grad_intercept.is_finite()
+            && self.grad.iter().all(|g| g.is_finite())
+    }
+
+    /// Adds another block's part.
+    pub fn merge(mut self, other: GlmLossGrad) -> Self {
+        self.loss += other.loss;
+        self.grad += &other.grad;
+        self.grad_intercept += other.grad_intercept;
+        self
+    }
+}
+
+/// The pieces of the GLM Hessian with an intercept: `X^T W X`, `X^T w` and `sum w`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlmHessian {
+    /// `X^T diag(w) X` (p x p).
+    pub xtwx: Array2<f64>,
+    /// `X^T w` (the intercept's column of the Hessian).
+    pub xtw: Array1<f64>,
+    /// `sum_i w_i`.
+    pub sum_w: f64,
+}
+
+impl GlmHessian {
+    /// The empty sum over `p` columns, to add blocks' parts to.
+    pub fn zeros(p: usize) -> Self {
+        GlmHessian {
+            xtwx: Array2::zeros((p, p)),
+            xtw: Array1::zeros(p),
+            sum_w: 0.0,
+        }
+    }
+
+    /// Adds another block's part.
+    pub fn merge(mut self, other: GlmHessian) -> Self {
+        self.xtwx += &other.xtwx;
+        self.xtw += &other.xtw;
+        self.sum_w += other.sum_w;
+        self
+    }
+}
+
+/// The operations a GLM fit calls in its inner loop. Every method has a default
+/// written on [`MatrixCore`]; a backend overrides them with fused passes.
+pub trait GlmOps<F: Float>: MatrixCore<F> {
+    /// Fused GLM pass: loss sum, `X^T r` and `sum r` at `eta = X coef + intercept`.
+    ///
+    /// The default makes three passes (predictor, residuals, `X^T r`); backends
+    /// override it with one pass that reads each row of X once.
+    fn glm_loss_grad(&self, family: GlmFamily, y: &Self::Vector, lin: Linear<'_>) -> GlmLossGrad {
+        default_glm_loss_grad(self, family, y, lin)
+    }
+
+    /// [`GlmOps::glm_loss_grad`] that also answers whether X is finite, for a fit's
+    /// first evaluation: `None` when X holds a NaN or an infinity.
+    ///
+    /// The default scans X ([`MatrixCore::all_finite`]) before the pass. A backend
+    /// whose pass multiplies every stored element into its row's `eta` and loss
+    /// overrides it with [`finite_from_pass`], which reads X a second time only when
+    /// the pass's result is not finite.
+    fn glm_loss_grad_checked(
+        &self,
+        family: GlmFamily,
+        y: &Self::Vector,
+        lin: Linear<'_>,
+    ) -> Option<GlmLossGrad> {
+        self.all_finite()
+            .then(|| self.glm_loss_grad(family, y, lin))
+    }
+
+    /// Loss sum only (line searches); by default the loss part of the fused pass.
+    fn glm_loss(&self, family: GlmFamily, y: &Self::Vector, lin: Linear<'_>) -> f64 {
+        self.glm_loss_grad(family, y, lin).loss
+    }
+
+    /// The GLM Hessian pieces at `eta = X coef + intercept`.
+    fn glm_hessian(&self, family: GlmFamily, lin: Linear<'_>) -> GlmHessian {
+        let eta = self.linear_predictor(lin);
+        let w = self.glm_weights(family, &eta);
+        GlmHessian {
+            xtwx: self.weighted_gram(&w),
+            xtw: self.t_matvec(&w),
+            sum_w: w.reduce(Reduction::Sum),
+        }
+    }
+}
+
+/// [`GlmOps::glm_loss_grad_checked`] for backends whose fused pass multiplies every
+/// stored element of a row into that row's `eta` (no skipped zeros) and adds every
+/// row's loss to the sum.
+///
+/// Then a NaN or infinite element makes its row's `eta` NaN or infinite (`0 * inf` is
+/// NaN, `c * inf` infinite), which makes that row's loss NaN or infinite for every
+/// family (`y eta` is NaN or infinite, or the mean term overflows), hence the sum: a
+/// finite result proves X finite without a separate scan. X is scanned only when the
+/// result is not finite, which overflow on finite data can also cause. The
+/// conformance suite's `finite_check` tests this on every array type.
+pub fn finite_from_pass<F: Float, M: GlmOps<F>>(
+    m: &M,
+    family: GlmFamily,
+    y: &M::Vector,
+    lin: Linear<'_>,
+) -> Option<GlmLossGrad> {
+    let part = m.glm_loss_grad(family, y, lin);
+    (part.is_finite() || m.all_finite()).then_some(part)
+}
+
+/// The default fused GLM pass, written with the primitives (three passes over X:
+/// predictor, residuals, `X^T r`). Backends that override
+/// [`GlmOps::glm_loss_grad`] for some layouts call it for the others.
+pub fn default_glm_loss_grad<F: Float, M: MatrixCore<F>>(
+    m: &M,
+    family: GlmFamily,
+    y: &M::Vector,
+    lin: Linear<'_>,
+) -> GlmLossGrad {
+    let eta = m.linear_predictor(lin);
+    let mu = eta.map(UnaryOp::Mean(family));
+    let loss = y.reduce_pair(&mu, PairReduction::Deviance(family));
+    let r = m.glm_residuals(family, y, &eta);
+    GlmLossGrad {
+        loss,
+        grad: m.t_matvec(&r),
+        grad_intercept: r.reduce(Reduction::Sum),
+    }
+}
