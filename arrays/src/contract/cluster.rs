@@ -27,9 +27,8 @@
 //! assert_eq!(cl.to_host(), labels);
 //! ```
 
-use super::core::MatrixCore;
+use super::core::{Linear, MatrixCore};
 use super::error::ArrayError;
-use super::glm::Linear;
 use super::vector::SampleVector;
 use crate::element::{BinaryOp, Float, PairReduction, Reduction, UnaryOp};
 use ndarray::{Array1, Array2, ArrayView2};

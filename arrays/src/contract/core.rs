@@ -2,11 +2,19 @@
 //! else in the contract has a default written on these.
 
 use super::error::ArrayError;
-use super::glm::Linear;
 use super::vector::SampleVector;
 use super::DataMatrix;
 use crate::element::{Float, GlmFamily};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
+
+/// A linear predictor's coefficients on the host: `eta = X coef + intercept`.
+#[derive(Debug, Clone, Copy)]
+pub struct Linear<'a> {
+    /// Coefficients, one per column of X.
+    pub coef: ArrayView1<'a, f64>,
+    /// The constant term.
+    pub intercept: f64,
+}
 
 /// The required primitives of a data matrix (n samples x p features).
 ///

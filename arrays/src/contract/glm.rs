@@ -1,19 +1,10 @@
 //! The GLM operation family: the fused loss-and-gradient pass, the loss alone and the
 //! Hessian pieces, with defaults written on the core primitives.
 
-use super::core::MatrixCore;
+use super::core::{Linear, MatrixCore};
 use super::vector::SampleVector;
 use crate::element::{Float, GlmFamily, PairReduction, Reduction, UnaryOp};
-use ndarray::{Array1, Array2, ArrayView1};
-
-/// A linear predictor's coefficients on the host: `eta = X coef + intercept`.
-#[derive(Debug, Clone, Copy)]
-pub struct Linear<'a> {
-    /// Coefficients, one per column of X.
-    pub coef: ArrayView1<'a, f64>,
-    /// The constant term.
-    pub intercept: f64,
-}
+use ndarray::{Array1, Array2};
 
 /// Sum of the half deviance, its gradient and the intercept's gradient over the rows
 /// of one matrix: the partial result a fused GLM pass returns, to be added across blocks.

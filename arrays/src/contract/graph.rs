@@ -4,9 +4,8 @@
 
 use super::block::SampleBlock;
 use super::cluster::ClusterOps;
-use super::core::{ColumnsOf, MatrixCore};
+use super::core::{ColumnsOf, Linear, MatrixCore};
 use super::error::ArrayError;
-use super::glm::Linear;
 use super::vector::SampleVector;
 use crate::element::{Float, UnaryOp};
 use ndarray::{Array1, Array2};

@@ -28,14 +28,14 @@ pub mod host;
 mod split;
 mod vector;
 
-pub use self::core::{BlockVector, ColumnsOf, MatrixCore};
+pub use self::core::{BlockVector, ColumnsOf, Linear, MatrixCore};
 pub use block::SampleBlock;
 pub use cluster::{
     check_rows, default_kmeans_step, default_nearest_center, default_row_sq_norms,
     default_rows_to_host, default_sq_distances, sq_norms, ClusterOps, KMeansStep, Nearest,
 };
 pub use error::ArrayError;
-pub use glm::{default_glm_loss_grad, finite_from_pass, GlmHessian, GlmLossGrad, GlmOps, Linear};
+pub use glm::{default_glm_loss_grad, finite_from_pass, GlmHessian, GlmLossGrad, GlmOps};
 pub use graph::{
     default_block_product, default_diagonal_from, default_kneighbors, default_rbf_kernel,
     BlockSolve, GraphOps, Neighbors,

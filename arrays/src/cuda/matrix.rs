@@ -7,7 +7,7 @@ use super::vector::{local_to, sum_partials, CudaVector};
 use super::CudaError;
 use crate::contract::{sq_norms, Linear, MatrixCore};
 use crate::element::{Float, GlmFamily};
-use crate::Chunked;
+use crate::chunked::Chunked;
 use cudarc::cublas::sys::cublasOperation_t::{CUBLAS_OP_N, CUBLAS_OP_T};
 use cudarc::cublas::{GemmConfig, GemvConfig};
 use cudarc::driver::{CudaSlice, CudaView, CudaViewMut};

@@ -14,7 +14,7 @@
 //! products); the projected matrix `H = V^T T V`, its eigendecomposition and the
 //! couplings are host matrices of the basis size.
 
-use super::eigen::{orthonormaliser, rayleigh_ritz, Laplacian};
+use super::laplacian::{orthonormaliser, rayleigh_ritz, Laplacian};
 use super::small::sym_eig;
 use duckml_arrays::{BlockSolve, ColumnsOf, DataMatrix, Float, MatrixCore, SampleBlock};
 use ndarray::{s, Array1, Array2};

@@ -5,6 +5,7 @@
 mod assign;
 mod eigen;
 mod lanczos;
+mod laplacian;
 mod small;
 
 pub use eigen::EigenSolver;
@@ -326,7 +327,7 @@ impl SpectralClustering {
         m: usize,
         connectivity_checked: bool,
     ) -> Result<SpectralModel> {
-        let op = eigen::Laplacian::new(g);
+        let op = laplacian::Laplacian::new(g);
         if op.n_isolated > 0 && !connectivity_checked {
             log::warn!(
                 "graph is not fully connected ({} isolated nodes): spectral embedding may not \
