@@ -2,7 +2,7 @@
 //! Python on the very files the benchmark fitted, and reading its rows back.
 
 use super::results::{read_csv, Row};
-use crate::cli::{io_error, CliError};
+use crate::{io_error, CliError};
 use indicatif::ProgressBar;
 use std::io::{BufRead, BufReader};
 use std::path::Path;

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 /// DejaVu Sans 2.37 (Bitstream Vera licence, see `assets/LICENSE-DejaVu.txt`).
-static FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
+static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
 
 /// Gaps below this are drawn at this value (a log axis cannot show 0).
 pub const GAP_FLOOR: f64 = 1e-12;

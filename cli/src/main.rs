@@ -12,8 +12,6 @@
 //! usage error, 1 for bad input files or a failed fit (one `error: ...` line on stderr,
 //! nothing on stdout).
 
-mod cli;
-
 fn main() {
-    std::process::exit(cli::main());
+    std::process::exit(duckml_cli::main());
 }

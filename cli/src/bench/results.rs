@@ -1,7 +1,7 @@
 //! The benchmark's rows (one CSV schema shared with the peer script), the derived
 //! columns (objective gap, time ratio) and the CSV / JSON / Markdown writers.
 
-use crate::cli::{io_error, CliError};
+use crate::{io_error, CliError};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
