@@ -354,6 +354,40 @@ fn predict_round_trips_through_a_saved_model() {
     assert_eq!(restored.coef_f64(), model.coef_f64());
 }
 
+/// The committed fixtures (see `tests/fixtures/README.md`).
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn version_1_model_files_still_predict_bit_for_bit() {
+    for (model, data, extra, expected) in [
+        ("linear", "v1_data.csv", "", "v1_linear_predict.json"),
+        (
+            "logistic",
+            "v1_data.csv",
+            "--proba",
+            "v1_logistic_proba.json",
+        ),
+        ("poisson", "v1_counts.csv", "", "v1_poisson_predict.json"),
+    ] {
+        let model_file = fixture(&format!("v1_{model}_model.json"));
+        let mut args = vec!["predict", "--model", &model_file, "--target", "y", "--x"];
+        let data_file = fixture(data);
+        args.push(&data_file);
+        args.extend(extra.split_whitespace());
+        let got = floats(&run_json(&args));
+        let want: Value =
+            serde_json::from_str(&std::fs::read_to_string(fixture(expected)).unwrap()).unwrap();
+        // Exact equality: the reloaded coefficients are the saved ones to the bit.
+        assert_eq!(got, floats(&want), "{model}");
+    }
+}
+
 /// A `.npy` file with any dtype descriptor and raw data bytes.
 fn raw_npy(path: &Path, descr: &str, shape: &str, data: &[u8]) {
     let mut header = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
