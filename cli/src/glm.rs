@@ -1,74 +1,30 @@
 //! One GLM fit, written once over the array contract, for every model kind.
 
-use super::CliError;
-use clap::ValueEnum;
+use crate::error::CliError;
+use crate::flags::{solver_key, ModelKind};
+use crate::schema::FittedModel;
 use duckml::arrays::{DataMatrix, Float};
-use duckml::estimators::glm::{Bernoulli, Gaussian, Glm, GlmKind, Poisson};
+use duckml::estimators::glm::{Glm, GlmKind};
+use duckml::estimators::FittedGlm;
 use duckml::solvers::SolverChoice;
-use serde_json::{json, Value};
 use std::time::Instant;
-
-/// The GLM to fit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ModelKind {
-    /// Least squares (Gaussian, identity link); ridge / lasso / elastic net with --alpha.
-    Linear,
-    /// Binary logistic regression (Bernoulli, logit link); y in {0, 1}.
-    Logistic,
-    /// Poisson regression (log link); y non-negative counts.
-    Poisson,
-}
-
-impl ModelKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            ModelKind::Linear => "linear",
-            ModelKind::Logistic => "logistic",
-            ModelKind::Poisson => "poisson",
-        }
-    }
-
-    /// Parses the name written by [`ModelKind::name`].
-    pub fn from_name(name: &str) -> Option<ModelKind> {
-        <ModelKind as ValueEnum>::from_str(name, true).ok()
-    }
-
-    /// scikit-learn's default penalty, as the estimators use it.
-    pub fn default_alpha(self, n_samples: usize) -> f64 {
-        match self {
-            ModelKind::Linear => Gaussian::default_alpha(n_samples),
-            ModelKind::Logistic => Bernoulli::default_alpha(n_samples),
-            ModelKind::Poisson => Poisson::default_alpha(n_samples),
-        }
-    }
-}
-
-/// The command line's name for a solver (what `--solver` accepts).
-pub fn solver_key(s: SolverChoice) -> &'static str {
-    match s {
-        SolverChoice::Lbfgs => "lbfgs",
-        SolverChoice::Newton => "newton",
-        SolverChoice::GradientDescent => "gd",
-        SolverChoice::ProximalGradient => "proximal",
-        SolverChoice::Admm => "admm",
-    }
-}
-
-/// Parses `--solver` (clap value parser).
-pub fn parse_solver(s: &str) -> Result<SolverChoice, String> {
-    s.parse()
-}
 
 /// Hyper-parameters of one fit.
 #[derive(Debug, Clone, Copy)]
 pub struct GlmParams {
+    /// The GLM.
     pub model: ModelKind,
+    /// The solver.
     pub solver: SolverChoice,
     /// `None`: the estimator's default ([`ModelKind::default_alpha`]).
     pub alpha: Option<f64>,
+    /// L1 share of the penalty.
     pub l1_ratio: f64,
+    /// Whether to fit an intercept.
     pub fit_intercept: bool,
+    /// Iteration limit.
     pub max_iter: usize,
+    /// Stopping tolerance.
     pub tol: f64,
 }
 
@@ -97,19 +53,26 @@ impl GlmParams {
 /// What a fit produced, whatever the model kind and array type.
 #[derive(Debug, Clone)]
 pub struct FitSummary {
+    /// One coefficient per feature.
     pub coef: Vec<f64>,
+    /// The intercept (0 without one).
     pub intercept: f64,
+    /// The penalty strength used.
     pub alpha: f64,
+    /// The GLM objective at the coefficients.
     pub objective: f64,
+    /// Solver iterations.
     pub n_iter: usize,
+    /// Whether the tolerance was met.
     pub converged: bool,
+    /// Why the solver stopped.
     pub stop_reason: String,
     /// Wall-clock seconds of `fit` alone (the arrays were built before).
     pub seconds: f64,
     /// The objective after each iteration.
     pub history: Vec<f64>,
-    /// The fitted model as serde writes it (only when asked for: `--save`).
-    pub fitted: Option<Value>,
+    /// The fitted model, for the saved-model file (only when asked for: `--save`).
+    pub fitted: Option<FittedModel>,
 }
 
 /// Fits `params.model` with `params.solver` on any array type.
@@ -120,17 +83,18 @@ pub fn fit_glm<F: Float, X: DataMatrix<F>>(
     keep_model: bool,
 ) -> Result<FitSummary, CliError> {
     match params.model {
-        ModelKind::Linear => fit_kind::<Gaussian, F, X>(params, x, y, keep_model),
-        ModelKind::Logistic => fit_kind::<Bernoulli, F, X>(params, x, y, keep_model),
-        ModelKind::Poisson => fit_kind::<Poisson, F, X>(params, x, y, keep_model),
+        ModelKind::Linear => fit_kind(params, x, y, keep_model.then_some(FittedModel::Linear)),
+        ModelKind::Logistic => fit_kind(params, x, y, keep_model.then_some(FittedModel::Logistic)),
+        ModelKind::Poisson => fit_kind(params, x, y, keep_model.then_some(FittedModel::Poisson)),
     }
 }
 
+/// Fits one GLM kind; `keep` wraps the model for the saved-model file when asked for.
 fn fit_kind<K: GlmKind, F: Float, X: DataMatrix<F>>(
     params: &GlmParams,
     x: &X,
     y: &X::Vector,
-    keep_model: bool,
+    keep: Option<fn(FittedGlm<K>) -> FittedModel>,
 ) -> Result<FitSummary, CliError> {
     let mut est = Glm::<K>::new()
         .solver(params.solver)
@@ -144,14 +108,7 @@ fn fit_kind<K: GlmKind, F: Float, X: DataMatrix<F>>(
     let start = Instant::now();
     let model = est.fit(x, y)?;
     let seconds = start.elapsed().as_secs_f64();
-    let fitted = if keep_model {
-        Some(
-            serde_json::to_value(&model)
-                .map_err(|e| CliError::Input(format!("cannot serialise the fitted model: {e}")))?,
-        )
-    } else {
-        None
-    };
+    let fitted = keep.map(|wrap| as_f64(&model).map(wrap)).transpose()?;
     Ok(FitSummary {
         coef: model.coef_f64().to_vec(),
         intercept: model.intercept_f64(),
@@ -166,33 +123,18 @@ fn fit_kind<K: GlmKind, F: Float, X: DataMatrix<F>>(
     })
 }
 
-/// A JSON number, or `null` for NaN and infinities (which JSON cannot hold).
-pub fn num(v: f64) -> Value {
-    if v.is_finite() {
-        json!(v)
-    } else {
-        Value::Null
-    }
+/// The model as the `f64` model the saved-model file holds. The element type is only a
+/// marker that serde skips (coefficients are `f64` whatever the data), so the two share
+/// one serde form and the conversion goes through it.
+fn as_f64<K: GlmKind, F: Float>(model: &FittedGlm<K, F>) -> Result<FittedGlm<K>, CliError> {
+    serde_json::to_value(model)
+        .and_then(serde_json::from_value)
+        .map_err(|e| CliError::Input(format!("cannot serialise the fitted model: {e}")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn model_names_round_trip() {
-        for m in [ModelKind::Linear, ModelKind::Logistic, ModelKind::Poisson] {
-            assert_eq!(ModelKind::from_name(m.name()), Some(m));
-        }
-        assert_eq!(ModelKind::from_name("probit"), None);
-    }
-
-    #[test]
-    fn solver_keys_parse_back() {
-        for s in SolverChoice::ALL {
-            assert_eq!(parse_solver(solver_key(s)), Ok(s));
-        }
-    }
 
     #[test]
     fn smooth_solvers_refuse_l1() {

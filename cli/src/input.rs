@@ -1,6 +1,6 @@
 //! Reading `x` and `y` from `.npy`, CSV and svmlight files.
 
-use super::CliError;
+use crate::error::CliError;
 use clap::{Args, ValueEnum};
 use duckml::datasets::{
     read_csv, read_npy_matrix, read_npy_vector, read_svmlight, CsvOptions, HeaderMode,
@@ -82,20 +82,14 @@ impl Design {
             Design::Sparse(x) => x.shape(),
         }
     }
-
-    /// The storage's name, the default `--array`.
-    pub fn storage(&self) -> &'static str {
-        match self {
-            Design::Dense(_) => "dense",
-            Design::Sparse(_) => "sparse",
-        }
-    }
 }
 
 /// x and, when the file holds one, y.
 #[derive(Debug)]
 pub struct Loaded {
+    /// The feature matrix.
     pub x: Design,
+    /// The targets, when the x file holds them.
     pub y: Option<Array1<f64>>,
 }
 

@@ -1,15 +1,15 @@
 //! `duckml kmeans`: k-means clustering of a data file, on any array type.
 
-use super::arrays::{default_chunk_rows, with_array, ArraySpec, ArrayTask, CliFloat, Dtype};
-use super::fit::non_negative;
-use super::glm::num;
-use super::input::{load_x, Design, InputArgs};
-use super::{print_json, CliError};
+use crate::dispatch::{dispatch, ArrayTask};
+use crate::error::CliError;
+use crate::flags::{non_negative, ArraySpec, Dtype};
+use crate::input::{load_x, InputArgs};
+use crate::output::print_json;
+use crate::schema::KmeansOutput;
 use clap::{Args, ValueEnum};
 use duckml::arrays::{DataMatrix, Float};
 use duckml::datasets::write_npy_vector;
 use duckml::estimators::{Init, KMeans, KMeansModel};
-use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -28,11 +28,24 @@ pub enum InitKind {
     Random,
 }
 
+impl InitKind {
+    fn init(self) -> Init {
+        match self {
+            InitKind::Auto => Init::Auto,
+            InitKind::KMeansPlusPlus => Init::KMeansPlusPlus,
+            InitKind::KMeansParallel => Init::K_MEANS_PARALLEL,
+            InitKind::Random => Init::Random,
+        }
+    }
+}
+
+/// Options of `duckml kmeans`.
 #[derive(Debug, Args)]
 pub struct KmeansArgs {
     /// Number of clusters.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub k: u64,
+    /// The data file options.
     #[command(flatten)]
     pub input: InputArgs,
     /// Initialisation.
@@ -51,8 +64,8 @@ pub struct KmeansArgs {
     /// Tolerance on the centre shift, relative to the mean feature variance.
     #[arg(long, default_value_t = 1e-4, value_parser = non_negative)]
     pub tol: f64,
-    /// Array type: dense, sparse, chunked or chunked:ROWS (default: the input's).
-    #[arg(long, value_name = "ARRAY")]
+    /// Array type (default: the input's storage).
+    #[arg(long, value_name = "ARRAY", value_parser = ArraySpec::parser())]
     pub array: Option<ArraySpec>,
     /// Element type the data is held in.
     #[arg(long, value_enum, default_value_t = Dtype::F64)]
@@ -62,6 +75,21 @@ pub struct KmeansArgs {
     pub labels_out: Option<PathBuf>,
 }
 
+impl KmeansArgs {
+    fn estimator(&self) -> KMeans {
+        let est = KMeans::new(self.k as usize)
+            .init(self.init.init())
+            .seed(self.seed)
+            .max_iter(self.max_iter as usize)
+            .tol(self.tol);
+        match self.n_init {
+            Some(runs) => est.n_init(runs as usize),
+            None => est,
+        }
+    }
+}
+
+/// The fit, on whichever array type was built; returns the model and its seconds.
 struct KmeansTask {
     est: KMeans,
 }
@@ -79,41 +107,8 @@ impl<F: Float> ArrayTask<F> for KmeansTask {
     }
 }
 
-fn fit_as<F: CliFloat>(
-    est: KMeans,
-    x: &Design,
-    spec: ArraySpec,
-) -> Result<(KMeansModel, f64), CliError> {
-    with_array::<F, _>(x, None, spec, &mut KmeansTask { est })
-}
-
-pub fn run(args: &KmeansArgs) -> Result<(), CliError> {
-    let loaded = load_x(&args.input, None)?;
-    let (n, p) = loaded.x.shape();
-    let spec = match args.array {
-        Some(ArraySpec::Chunked(None)) => ArraySpec::Chunked(Some(default_chunk_rows(n))),
-        Some(spec) => spec,
-        None if loaded.x.storage() == "sparse" => ArraySpec::Sparse,
-        None => ArraySpec::Dense,
-    };
-    let init = match args.init {
-        InitKind::Auto => Init::Auto,
-        InitKind::KMeansPlusPlus => Init::KMeansPlusPlus,
-        InitKind::KMeansParallel => Init::K_MEANS_PARALLEL,
-        InitKind::Random => Init::Random,
-    };
-    let mut est = KMeans::new(args.k as usize)
-        .init(init)
-        .seed(args.seed)
-        .max_iter(args.max_iter as usize)
-        .tol(args.tol);
-    if let Some(runs) = args.n_init {
-        est = est.n_init(runs as usize);
-    }
-    let (model, seconds) = match args.dtype {
-        Dtype::F64 => fit_as::<f64>(est, &loaded.x, spec)?,
-        Dtype::F32 => fit_as::<f32>(est, &loaded.x, spec)?,
-    };
+/// Samples per cluster.
+fn cluster_sizes(model: &KMeansModel) -> Vec<usize> {
     let k = model.centers().nrows();
     let mut counts = vec![0usize; k];
     for &l in model.labels() {
@@ -121,28 +116,37 @@ pub fn run(args: &KmeansArgs) -> Result<(), CliError> {
             counts[l] += 1;
         }
     }
-    let centers: Vec<Value> = model
-        .centers()
-        .rows()
-        .into_iter()
-        .map(|r| Value::Array(r.iter().map(|&v| num(v)).collect()))
-        .collect();
-    let mut out = json!({
-        "k": k,
-        "array": spec.name(),
-        "dtype": args.dtype.name(),
-        "n_samples": n,
-        "n_features": p,
-        "centers": centers,
-        "inertia": num(model.inertia()),
-        "labels_count": counts,
-        "n_iter": model.n_iter(),
-        "converged": model.converged(),
-        "seconds": seconds,
-    });
-    if let ArraySpec::Chunked(Some(rows)) = spec {
-        out["chunk_rows"] = json!(rows);
-    }
+    counts
+}
+
+/// Runs `duckml kmeans`.
+pub fn run(args: &KmeansArgs) -> Result<(), CliError> {
+    let loaded = load_x(&args.input, None)?;
+    let (n, p) = loaded.x.shape();
+    let array = ArraySpec::resolve(args.array, &loaded.x);
+    let mut task = KmeansTask {
+        est: args.estimator(),
+    };
+    let (model, seconds) = dispatch(args.dtype, &loaded.x, None, array, &mut task)?;
+    let out = KmeansOutput {
+        k: model.centers().nrows(),
+        array: array.name().into(),
+        chunk_rows: array.chunk_rows(),
+        dtype: args.dtype,
+        n_samples: n,
+        n_features: p,
+        centers: model
+            .centers()
+            .rows()
+            .into_iter()
+            .map(|r| r.to_vec())
+            .collect(),
+        inertia: model.inertia(),
+        labels_count: cluster_sizes(&model),
+        n_iter: model.n_iter(),
+        converged: model.converged(),
+        seconds,
+    };
     if let Some(path) = &args.labels_out {
         let labels = ndarray::Array1::from_iter(model.labels().iter().map(|&l| l as f64));
         write_npy_vector(path, &labels)?;

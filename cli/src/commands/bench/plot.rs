@@ -5,7 +5,8 @@
 //! same picture. SVG text names the `sans-serif` family and is laid out with the
 //! same font metrics.
 
-use super::results::{array_rank, fmt_n, Row};
+use super::results::{array_rank, fmt_n};
+use crate::schema::{Row, Trace};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::collections::BTreeMap;
@@ -13,7 +14,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 /// DejaVu Sans 2.37 (Bitstream Vera licence, see `assets/LICENSE-DejaVu.txt`).
-static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+static FONT: &[u8] = include_bytes!("../../../assets/DejaVuSans.ttf");
 
 /// Gaps below this are drawn at this value (a log axis cannot show 0).
 pub const GAP_FLOOR: f64 = 1e-12;
@@ -51,7 +52,9 @@ fn register_font() -> Result<(), String> {
 /// One line (or, with a single point, one marker) of a panel.
 #[derive(Debug, Clone)]
 pub struct Curve {
+    /// The legend entry (`library solver`).
     pub label: String,
+    /// `(x, y)` in data units.
     pub points: Vec<(f64, f64)>,
     /// Peers are dashed with triangles; duckml solid with circles.
     pub peer: bool,
@@ -60,20 +63,14 @@ pub struct Curve {
 /// One chart of a figure.
 #[derive(Debug, Clone)]
 pub struct Panel {
+    /// Above the chart.
     pub title: String,
+    /// Under the x axis.
     pub x_label: String,
+    /// Beside the y axis.
     pub y_label: String,
+    /// The lines drawn.
     pub curves: Vec<Curve>,
-}
-
-/// A trace of one duckml fit: its objective after each iteration.
-#[derive(Debug, Clone)]
-pub struct Trace {
-    pub array: String,
-    pub n: usize,
-    pub solver: String,
-    pub median_s: f64,
-    pub history: Vec<f64>,
 }
 
 /// Axis labels: `0.01` ... `100` in decimals, `1e3`, `1e-6` outside.

@@ -1,21 +1,23 @@
 //! Running `benches/peers/cli_peers.py` (embedded in the binary) with the user's
 //! Python on the very files the benchmark fitted, and reading its rows back.
 
-use super::results::{read_csv, Row};
-use crate::{io_error, CliError};
+use super::results::read_csv;
+use crate::error::{io_error, CliError};
+use crate::schema::Row;
 use indicatif::ProgressBar;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
 /// The peer script, so the binary works outside the source tree.
-pub const SCRIPT: &str = include_str!("../../../benches/peers/cli_peers.py");
+pub const SCRIPT: &str = include_str!("../../../../benches/peers/cli_peers.py");
 
 /// What the peer run produced.
 #[derive(Debug, Default)]
 pub struct PeerRun {
     /// Whether Python could be started at all.
     pub started: bool,
+    /// The script's rows, in the shared schema.
     pub rows: Vec<Row>,
     /// One-line notices (missing Python or packages, a failed script).
     pub notices: Vec<String>,

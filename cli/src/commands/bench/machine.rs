@@ -49,6 +49,7 @@ pub struct LoadSampler {
 }
 
 impl LoadSampler {
+    /// Starts sampling on a thread of its own.
     pub fn start(every: std::time::Duration) -> Self {
         use std::sync::atomic::Ordering;
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));

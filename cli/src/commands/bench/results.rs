@@ -1,59 +1,12 @@
-//! The benchmark's rows (one CSV schema shared with the peer script), the derived
-//! columns (objective gap, time ratio) and the CSV / JSON / Markdown writers.
+//! The benchmark's rows ([`Row`], one CSV schema shared with the peer script): the
+//! derived columns (objective gap, time ratio), their order, the CSV reader and writer
+//! and the Markdown report.
 
-use crate::{io_error, CliError};
-use serde::{Deserialize, Serialize};
+use crate::error::{io_error, CliError};
+use crate::schema::Row;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
-
-/// One measured (or skipped) fit. `benches/peers/cli_peers.py` writes the same columns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Row {
-    /// `duckml`, `scikit-learn`, `glum`, `dask-glm`.
-    pub library: String,
-    /// The library's solver name.
-    pub solver: String,
-    /// `dense`, `sparse`, `chunked` (dask-glm's dask arrays count as chunked).
-    pub array: String,
-    /// Element type of the data (`f64`, `f32`).
-    pub dtype: String,
-    pub model: String,
-    pub n: usize,
-    pub p: usize,
-    /// Stored entries of x.
-    pub nnz: usize,
-    pub alpha: f64,
-    pub l1_ratio: f64,
-    pub tol: f64,
-    /// Timed fits behind `median_s` (after one untimed warm-up; 1 with `warm-up only`).
-    pub runs: usize,
-    pub median_s: Option<f64>,
-    pub min_s: Option<f64>,
-    pub n_iter: Option<usize>,
-    pub converged: Option<bool>,
-    /// The GLM objective (DESIGN.md) at the fit's coefficients.
-    pub objective: Option<f64>,
-    /// `objective - best objective` among all rows of the same array type and n.
-    pub gap: Option<f64>,
-    /// `median_s / median_s of duckml's fastest converged fit` on the same array type
-    /// and n (for peers: peer time / duckml time).
-    pub ratio: Option<f64>,
-    /// `ok`, `skipped` or `error`.
-    pub status: String,
-    pub note: String,
-}
-
-impl Row {
-    pub fn ok(&self) -> bool {
-        self.status == "ok"
-    }
-
-    /// `library solver`, the series name in plots and tables.
-    pub fn series(&self) -> String {
-        format!("{} {}", self.library, self.solver)
-    }
-}
 
 /// Order of the array types in tables and plots.
 pub fn array_rank(a: &str) -> usize {
@@ -117,6 +70,7 @@ pub fn sort_rows(rows: &mut [Row]) {
     });
 }
 
+/// Writes `rows` as `results.csv` (a header, then one line per row).
 pub fn write_csv(path: &Path, rows: &[Row]) -> Result<(), CliError> {
     let mut w = csv::Writer::from_path(path)
         .map_err(|e| CliError::Input(format!("cannot write '{}': {e}", path.display())))?;

@@ -1,0 +1,23 @@
+//! Every JSON document the command line writes, as serde types: what `fit`, `kmeans`
+//! and `datasets` print, the saved model `predict` reads, and the benchmark's report
+//! and peer manifest.
+//!
+//! These types are the format. Field names are what users' scripts read, so a rename is
+//! a breaking change; the saved model carries a version ([`MODEL_VERSION`]) that must
+//! change with its shape, and `tests/fixtures/` holds version-1 files that must keep
+//! loading. Documents are written with their keys in alphabetical order whatever the
+//! field order here (see [`crate::output::json_text`]).
+
+mod bench;
+mod datasets;
+mod fit;
+mod kmeans;
+mod model;
+
+pub use crate::flags::{Dtype, ModelKind};
+pub use crate::synthetic::DataKind;
+pub use bench::{BenchReport, BenchSettings, LoadAverage, PeerCase, PeerManifest, Row, Trace};
+pub use datasets::{DatasetEntry, DatasetsManifest};
+pub use fit::FitOutput;
+pub use kmeans::KmeansOutput;
+pub use model::{FittedModel, SavedModel, MODEL_FORMAT, MODEL_VERSION};
