@@ -578,6 +578,72 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn help_lists_the_values_of_every_enumerated_flag() {
+    let models = ["linear", "logistic", "poisson"];
+    let solvers = ["lbfgs", "newton", "gd", "proximal", "admm"];
+    let arrays = ["dense", "sparse", "chunked", "chunked:ROWS"];
+    let dtypes = ["f64", "f32"];
+    let formats = ["auto", "npy", "csv", "tsv", "svmlight"];
+    let inits = ["auto", "k-means++", "k-means||", "random"];
+    let kinds = ["dense", "sparse", "blobs"];
+    let cases: [(&str, Vec<&[&str]>); 5] = [
+        ("fit", vec![&models, &solvers, &arrays, &dtypes, &formats]),
+        ("predict", vec![&arrays, &formats]),
+        ("kmeans", vec![&arrays, &dtypes, &formats, &inits]),
+        ("bench", vec![&models, &solvers, &arrays, &dtypes]),
+        ("datasets", vec![&kinds, &models]),
+    ];
+    for (command, flags) in cases {
+        let out = run(&[command, "--help"]);
+        assert!(out.status.success());
+        let help = String::from_utf8_lossy(&out.stdout);
+        for values in flags {
+            for v in values {
+                // `--help` lists each value as `- name: what it is`.
+                assert!(
+                    help.contains(&format!("- {v}:")),
+                    "{command} --help does not list {v}:\n{help}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn library_warnings_reach_stderr_and_stdout_stays_json() {
+    let dir = TempDir::new("warn");
+    let (x, y) = classification(50, 3);
+    write_npy_matrix(dir.path("x.npy"), &x).unwrap();
+    write_npy_vector(dir.path("y.npy"), &y).unwrap();
+    let args = dir.cmd("fit --model logistic --max-iter 2 --x @x.npy --y @y.npy");
+    let out = run(&args);
+    assert!(out.status.success());
+    let json: Value = serde_json::from_slice(&out.stdout).expect("stdout is the JSON alone");
+    assert_eq!(json["converged"], false);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(
+        lines[0].starts_with("warning: ") && lines[0].contains("did not converge"),
+        "{stderr}"
+    );
+    // RUST_LOG overrides the default level.
+    let quiet = Command::new(BIN)
+        .args(&args)
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    assert!(quiet.status.success());
+    assert!(
+        quiet.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&quiet.stderr)
+    );
+    let quiet_json: Value = serde_json::from_slice(&quiet.stdout).unwrap();
+    assert_eq!(quiet_json["coef"], json["coef"]);
+}
+
+#[test]
 fn datasets_writes_files_that_fit() {
     let dir = TempDir::new("datasets");
     let manifest = run_json(&dir.cmd("datasets --out @d --n 150 --p 4 --csv --seed 3"));
