@@ -5,7 +5,10 @@
 
 use duckml::arrays::Chunked;
 use duckml::prelude::*;
+use duckml_cli::schema::{BenchReport, DatasetsManifest, FitOutput, KmeansOutput, SavedModel};
 use ndarray::{Array1, Array2};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
 use sprs::CsMat;
 use std::ffi::OsStr;
@@ -70,6 +73,15 @@ fn run_json<S: AsRef<OsStr> + Debug>(args: &[S]) -> Value {
             String::from_utf8_lossy(&out.stdout)
         )
     })
+}
+
+/// Checks that `json` is exactly a `T` of the command line's schema: it reads as a `T`
+/// and writes back to the same JSON (no field missing from the schema, none unknown
+/// to it).
+fn assert_schema<T: Serialize + DeserializeOwned>(json: &Value) {
+    let typed: T = serde_json::from_value(json.clone())
+        .unwrap_or_else(|e| panic!("not a {}: {e}: {json}", std::any::type_name::<T>()));
+    assert_eq!(&serde_json::to_value(&typed).unwrap(), json);
 }
 
 /// Runs a command that must fail with `code`, nothing on stdout and exactly one
@@ -145,17 +157,18 @@ fn assert_matches<K: GlmKind>(json: &Value, model: &FittedGlm<K>, tol: f64) {
     assert_eq!(json["converged"].as_bool(), Some(model.converged()));
 }
 
-fn classification(n: usize, p: usize) -> (Array2<f64>, Array1<f64>) {
+/// Logistic-regression data, written as `x.npy` and `y.npy` in `dir`.
+fn classification(dir: &TempDir, n: usize, p: usize) -> (Array2<f64>, Array1<f64>) {
     let d = make_classification(n, p, 7).unwrap();
+    write_npy_matrix(dir.path("x.npy"), &d.x).unwrap();
+    write_npy_vector(dir.path("y.npy"), &d.y).unwrap();
     (d.x, d.y)
 }
 
 #[test]
 fn fit_on_npy_prints_the_library_fit_as_json() {
     let dir = TempDir::new("npy");
-    let (x, y) = classification(300, 4);
-    write_npy_matrix(dir.path("x.npy"), &x).unwrap();
-    write_npy_vector(dir.path("y.npy"), &y).unwrap();
+    let (x, y) = classification(&dir, 300, 4);
     let json = run_json(
         &dir.cmd("fit --model logistic --solver newton --alpha 0.01 --x @x.npy --y @y.npy"),
     );
@@ -189,6 +202,7 @@ fn fit_on_npy_prints_the_library_fit_as_json() {
     assert_eq!(json["n_iter"].as_u64(), Some(model.n_iter() as u64));
     assert_eq!(json["stop_reason"], "converged");
     assert!(json["seconds"].as_f64().unwrap() >= 0.0);
+    assert_schema::<FitOutput>(&json);
 }
 
 #[test]
@@ -243,6 +257,7 @@ fn fit_on_svmlight_matches_the_library_on_every_array_type() {
     assert_eq!(json["array"], "chunked");
     assert_eq!(json["chunk_rows"], 100);
     assert_matches(&json, &chunked_model, 1e-10);
+    assert_schema::<FitOutput>(&json);
 
     let dense_model = est.fit(&x.to_dense(), &d.y).unwrap();
     let json = run_json(&[&base[..], &["--array", "dense"]].concat());
@@ -307,14 +322,13 @@ fn poisson_fit_in_f32_and_elastic_net_with_proximal() {
     assert_matches(&json, &model, 1e-10);
     assert_eq!(json["intercept"].as_f64(), Some(0.0));
     assert_eq!(floats(&json["history"]).len(), model.history().len());
+    assert_schema::<FitOutput>(&json);
 }
 
 #[test]
 fn predict_round_trips_through_a_saved_model() {
     let dir = TempDir::new("pred");
-    let (x, y) = classification(250, 3);
-    write_npy_matrix(dir.path("x.npy"), &x).unwrap();
-    write_npy_vector(dir.path("y.npy"), &y).unwrap();
+    let (x, y) = classification(&dir, 250, 3);
     let fit = run_json(&dir.cmd("fit --model logistic --x @x.npy --y @y.npy --save @model.json"));
     let model = LogisticRegression::new().fit(&x, &y).unwrap();
     assert_matches(&fit, &model, 1e-10);
@@ -349,6 +363,7 @@ fn predict_round_trips_through_a_saved_model() {
     // The saved model is the library's serde form.
     let saved: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path("model.json")).unwrap()).unwrap();
+    assert_schema::<SavedModel>(&saved);
     let restored: LogisticRegressionModel =
         serde_json::from_value(saved["fitted"].clone()).unwrap();
     assert_eq!(restored.coef_f64(), model.coef_f64());
@@ -409,9 +424,7 @@ fn f64_bytes(v: &[f64]) -> Vec<u8> {
 #[test]
 fn bad_files_give_one_error_line_and_a_nonzero_exit() {
     let dir = TempDir::new("bad");
-    let (x, y) = classification(20, 2);
-    write_npy_matrix(dir.path("x.npy"), &x).unwrap();
-    write_npy_vector(dir.path("y.npy"), &y).unwrap();
+    let (x, y) = classification(&dir, 20, 2);
     let (xa, ya) = (dir.arg("x.npy"), dir.arg("y.npy"));
     let fit = |xf: &str, yf: &str| -> Vec<String> {
         ["fit", "--model", "logistic", "--x", xf, "--y", yf]
@@ -484,9 +497,7 @@ fn bad_files_give_one_error_line_and_a_nonzero_exit() {
 #[test]
 fn predict_rejects_bad_models_and_widths() {
     let dir = TempDir::new("badpred");
-    let (x, y) = classification(30, 3);
-    write_npy_matrix(dir.path("x.npy"), &x).unwrap();
-    write_npy_vector(dir.path("y.npy"), &y).unwrap();
+    let (x, _) = classification(&dir, 30, 3);
     let out = run(&dir.cmd("fit --model linear --x @x.npy --y @y.npy --save @m.json"));
     assert!(out.status.success());
     write_npy_matrix(
@@ -522,9 +533,7 @@ fn predict_rejects_bad_models_and_widths() {
 #[test]
 fn usage_errors_exit_2() {
     let dir = TempDir::new("usage");
-    let (x, y) = classification(20, 2);
-    write_npy_matrix(dir.path("x.npy"), &x).unwrap();
-    write_npy_vector(dir.path("y.npy"), &y).unwrap();
+    classification(&dir, 20, 2);
     let (xa, ya) = (dir.arg("x.npy"), dir.arg("y.npy"));
     // Our own checks: one line.
     run_fails(
@@ -612,9 +621,7 @@ fn help_lists_the_values_of_every_enumerated_flag() {
 #[test]
 fn library_warnings_reach_stderr_and_stdout_stays_json() {
     let dir = TempDir::new("warn");
-    let (x, y) = classification(50, 3);
-    write_npy_matrix(dir.path("x.npy"), &x).unwrap();
-    write_npy_vector(dir.path("y.npy"), &y).unwrap();
+    classification(&dir, 50, 3);
     let args = dir.cmd("fit --model logistic --max-iter 2 --x @x.npy --y @y.npy");
     let out = run(&args);
     assert!(out.status.success());
@@ -648,6 +655,7 @@ fn datasets_writes_files_that_fit() {
     let dir = TempDir::new("datasets");
     let manifest = run_json(&dir.cmd("datasets --out @d --n 150 --p 4 --csv --seed 3"));
     assert_eq!(manifest["datasets"].as_array().unwrap().len(), 3);
+    assert_schema::<DatasetsManifest>(&manifest);
     let x = read_npy_matrix(dir.path("d/dense_x.npy")).unwrap();
     assert_eq!(x, make_classification(150, 4, 3).unwrap().x);
     let blobs = read_npy_matrix(dir.path("d/blobs_x.npy")).unwrap();
@@ -681,6 +689,7 @@ fn bench_writes_tables_and_plots_and_survives_a_missing_python() {
     let json: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path("b/results.json")).unwrap())
             .unwrap();
+    assert_schema::<BenchReport>(&json);
     let rows = json["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 30);
     for r in rows {
@@ -747,6 +756,7 @@ fn kmeans_prints_the_library_fit() {
         "inertia",
     );
     assert_eq!(json["n_iter"].as_u64(), Some(model.n_iter() as u64));
+    assert_schema::<KmeansOutput>(&json);
     let mut counts = [0u64; 3];
     for &l in model.labels() {
         counts[l] += 1;
@@ -760,6 +770,7 @@ fn kmeans_prints_the_library_fit() {
     // Chunked, the same clusters (blobs this well separated leave no doubt).
     let chunked = run_json(&dir.cmd("kmeans --k 3 --seed 4 --x @x.npy --array chunked:40"));
     assert_eq!(chunked["array"], "chunked");
+    assert_schema::<KmeansOutput>(&chunked);
     let mut a = floats(&json["labels_count"]);
     let mut c = floats(&chunked["labels_count"]);
     a.sort_by(f64::total_cmp);

@@ -7,7 +7,7 @@ use crate::flags::{ArraySpec, Dtype, ModelKind};
 use crate::glm::{fit_glm, FitSummary, GlmParams};
 use crate::input::{load_xy, InputArgs};
 use crate::output::{json_text, print_json, Layout};
-use crate::schema::{FitOutput, SavedModel};
+use crate::schema::{FitOutput, InputData, SavedModel};
 use clap::Args;
 use duckml::arrays::{DataMatrix, Float};
 use duckml::solvers::SolverChoice;
@@ -71,16 +71,12 @@ impl FitArgs {
         }
     }
 
-    /// The printed result of `fit` on `array`, for x of shape `(n, p)`.
-    fn output(&self, fit: &FitSummary, array: ArraySpec, (n, p): (usize, usize)) -> FitOutput {
+    /// The printed result of `fit` on `array`, for x of `shape`.
+    fn output(&self, fit: &FitSummary, array: ArraySpec, shape: (usize, usize)) -> FitOutput {
         FitOutput {
             model: self.model,
             solver: solver_key(self.solver).into(),
-            array: array.name().into(),
-            chunk_rows: array.chunk_rows(),
-            dtype: self.dtype,
-            n_samples: n,
-            n_features: p,
+            data: InputData::new(array, self.dtype, shape),
             alpha: fit.alpha,
             l1_ratio: self.l1_ratio,
             fit_intercept: !self.no_intercept,
@@ -127,7 +123,7 @@ pub fn run(args: &FitArgs) -> Result<(), CliError> {
     let fit = dispatch(args.dtype, &x, Some(&y), array, &mut task)?;
     let out = args.output(&fit, array, x.shape());
     if let (Some(path), Some(fitted)) = (&args.save, fit.fitted) {
-        let saved = SavedModel::new(fitted, out.n_features);
+        let saved = SavedModel::new(fitted, out.data.n_features);
         let text = json_text(&saved, Layout::Pretty)? + "\n";
         std::fs::write(path, text).map_err(|e| io_error(path, e))?;
     }

@@ -5,7 +5,7 @@ use crate::error::CliError;
 use crate::flags::{non_negative, ArraySpec, Dtype};
 use crate::input::{load_x, InputArgs};
 use crate::output::print_json;
-use crate::schema::KmeansOutput;
+use crate::schema::{InputData, KmeansOutput};
 use clap::{Args, ValueEnum};
 use duckml::arrays::{DataMatrix, Float};
 use duckml::datasets::write_npy_vector;
@@ -122,7 +122,6 @@ fn cluster_sizes(model: &KMeansModel) -> Vec<usize> {
 /// Runs `duckml kmeans`.
 pub fn run(args: &KmeansArgs) -> Result<(), CliError> {
     let loaded = load_x(&args.input, None)?;
-    let (n, p) = loaded.x.shape();
     let array = ArraySpec::resolve(args.array, &loaded.x);
     let mut task = KmeansTask {
         est: args.estimator(),
@@ -130,11 +129,7 @@ pub fn run(args: &KmeansArgs) -> Result<(), CliError> {
     let (model, seconds) = dispatch(args.dtype, &loaded.x, None, array, &mut task)?;
     let out = KmeansOutput {
         k: model.centers().nrows(),
-        array: array.name().into(),
-        chunk_rows: array.chunk_rows(),
-        dtype: args.dtype,
-        n_samples: n,
-        n_features: p,
+        data: InputData::new(array, args.dtype, loaded.x.shape()),
         centers: model
             .centers()
             .rows()

@@ -102,6 +102,27 @@ impl FromStr for ArraySpec {
     }
 }
 
+/// serde for a list of array types under their names (`dense`, `sparse`, `chunked`;
+/// chunk rows are not kept), for `#[serde(with = "crate::flags::array_names")]`.
+pub mod array_names {
+    use super::ArraySpec;
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes the names.
+    pub fn serialize<S: Serializer>(arrays: &[ArraySpec], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(arrays.iter().map(|a| a.name()))
+    }
+
+    /// Reads the names (any value `--array` takes).
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ArraySpec>, D::Error> {
+        Vec::<String>::deserialize(d)?
+            .iter()
+            .map(|s| s.parse().map_err(D::Error::custom))
+            .collect()
+    }
+}
+
 /// Rows per chunk when none is given: enough chunks to keep every core busy twice
 /// over (`ceil(n / (2 * threads))`), at least 1000 rows (dask's advice: chunks large
 /// enough that the per-chunk overhead does not dominate).

@@ -13,11 +13,11 @@ mod model;
 mod numbers;
 mod solver;
 
-pub use array::{default_chunk_rows, ArraySpec};
+pub use array::{array_names, default_chunk_rows, ArraySpec};
 pub use dtype::Dtype;
 pub use model::ModelKind;
 pub use numbers::{non_negative, positive, unit_interval};
-pub use solver::{solver_key, solver_parser};
+pub use solver::{solver_key, solver_keys, solver_parser};
 
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::ValueEnum;

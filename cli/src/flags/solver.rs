@@ -37,6 +37,28 @@ fn possible_solvers() -> Vec<PossibleValue> {
         .collect()
 }
 
+/// serde for a list of solvers under their command-line names, for
+/// `#[serde(with = "crate::flags::solver_keys")]`.
+pub mod solver_keys {
+    use super::solver_key;
+    use duckml::solvers::SolverChoice;
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes the names.
+    pub fn serialize<S: Serializer>(solvers: &[SolverChoice], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(solvers.iter().map(|&x| solver_key(x)))
+    }
+
+    /// Reads the names (any name `--solver` takes).
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<SolverChoice>, D::Error> {
+        Vec::<String>::deserialize(d)?
+            .iter()
+            .map(|s| s.parse().map_err(D::Error::custom))
+            .collect()
+    }
+}
+
 /// The value parser of `--solver` and `--solvers`.
 pub fn solver_parser() -> Listed<SolverChoice> {
     Listed::new(parse_solver, possible_solvers)

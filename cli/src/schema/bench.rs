@@ -2,7 +2,8 @@
 //! with `benches/peers/cli_peers.py`), the report `results.json`, and the manifest the
 //! peer script reads.
 
-use crate::flags::{Dtype, ModelKind};
+use crate::flags::{ArraySpec, Dtype, ModelKind};
+use duckml::solvers::SolverChoice;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -101,22 +102,25 @@ pub struct BenchReport {
     pub traces: Vec<Trace>,
 }
 
-/// The grid a benchmark ran (its options after defaults).
+/// The grid a benchmark runs: its options after defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BenchSettings {
+pub struct BenchGrid {
     /// The GLM.
     pub model: ModelKind,
-    /// Solvers, by command-line name.
-    pub solvers: Vec<String>,
-    /// Array types, by name.
-    pub arrays: Vec<String>,
-    /// Sample sizes.
-    pub n: Vec<usize>,
+    /// Solvers, in the order given.
+    #[serde(with = "crate::flags::solver_keys")]
+    pub solvers: Vec<SolverChoice>,
+    /// Array types, one of each name.
+    #[serde(with = "crate::flags::array_names")]
+    pub arrays: Vec<ArraySpec>,
+    /// Sample sizes, ascending.
+    #[serde(rename = "n")]
+    pub ns: Vec<usize>,
     /// Features.
     pub p: usize,
     /// Non-zeros per row of the sparse data.
     pub nnz_per_row: usize,
-    /// `--alpha` (`null`: the estimator's default, which depends on n).
+    /// `--alpha` (`None`: the estimator's default, which depends on n).
     pub alpha: Option<f64>,
     /// L1 share of the penalty.
     pub l1_ratio: f64,
@@ -127,14 +131,23 @@ pub struct BenchSettings {
     /// Timed fits per case.
     pub repeats: usize,
     /// Seconds one fit may be expected to take.
-    pub budget_s: f64,
-    /// `--chunk-rows` (`null`: the default for each n).
+    #[serde(rename = "budget_s")]
+    pub budget: f64,
+    /// `--chunk-rows` (`None`: the default for each n).
     pub chunk_rows: Option<usize>,
     /// Element type of the data.
     pub dtype: Dtype,
     /// Seed of the data.
     pub seed: u64,
-    /// `--peers` (the Python that ran the peers).
+}
+
+/// `results.json`'s `settings`: the grid, and the Python that ran the peers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenchSettings {
+    /// The grid as run.
+    #[serde(flatten)]
+    pub grid: BenchGrid,
+    /// `--peers`.
     pub peers: Option<String>,
 }
 

@@ -1,6 +1,7 @@
 //! What `duckml fit` prints.
 
-use crate::flags::{Dtype, ModelKind};
+use super::InputData;
+use crate::flags::ModelKind;
 use serde::{Deserialize, Serialize};
 
 /// One fit: the options it ran with, the coefficients and the solver's report.
@@ -10,17 +11,9 @@ pub struct FitOutput {
     pub model: ModelKind,
     /// `--solver`, by its command-line name.
     pub solver: String,
-    /// The array type of the fit: `dense`, `sparse` or `chunked`.
-    pub array: String,
-    /// Rows per chunk, for a chunked array.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chunk_rows: Option<usize>,
-    /// `--dtype`.
-    pub dtype: Dtype,
-    /// Rows of x.
-    pub n_samples: usize,
-    /// Columns of x.
-    pub n_features: usize,
+    /// The data and how it was held.
+    #[serde(flatten)]
+    pub data: InputData,
     /// The penalty strength used (`--alpha` or the estimator's default).
     pub alpha: f64,
     /// `--l1-ratio`.

@@ -1,6 +1,6 @@
 //! What `duckml kmeans` prints.
 
-use crate::flags::Dtype;
+use super::InputData;
 use serde::{Deserialize, Serialize};
 
 /// One k-means fit: centres, inertia and cluster sizes.
@@ -8,17 +8,9 @@ use serde::{Deserialize, Serialize};
 pub struct KmeansOutput {
     /// Clusters found (rows of `centers`).
     pub k: usize,
-    /// The array type of the fit: `dense`, `sparse` or `chunked`.
-    pub array: String,
-    /// Rows per chunk, for a chunked array.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chunk_rows: Option<usize>,
-    /// `--dtype`.
-    pub dtype: Dtype,
-    /// Rows of x.
-    pub n_samples: usize,
-    /// Columns of x.
-    pub n_features: usize,
+    /// The data and how it was held.
+    #[serde(flatten)]
+    pub data: InputData,
     /// The centres, one row per cluster.
     pub centers: Vec<Vec<f64>>,
     /// Sum of squared distances of the samples to their centres.

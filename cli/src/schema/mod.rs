@@ -11,13 +11,17 @@
 mod bench;
 mod datasets;
 mod fit;
+mod input;
 mod kmeans;
 mod model;
 
 pub use crate::flags::{Dtype, ModelKind};
 pub use crate::synthetic::DataKind;
-pub use bench::{BenchReport, BenchSettings, LoadAverage, PeerCase, PeerManifest, Row, Trace};
+pub use bench::{
+    BenchGrid, BenchReport, BenchSettings, LoadAverage, PeerCase, PeerManifest, Row, Trace,
+};
 pub use datasets::{DatasetEntry, DatasetsManifest};
 pub use fit::FitOutput;
+pub use input::InputData;
 pub use kmeans::KmeansOutput;
 pub use model::{FittedModel, SavedModel, MODEL_FORMAT, MODEL_VERSION};

@@ -23,11 +23,11 @@ mod timing;
 pub use args::BenchArgs;
 
 use crate::error::{io_error, CliError};
+use crate::schema::BenchGrid;
 use crate::schema::LoadAverage;
 use crate::synthetic::glm_data;
 use budget::Budget;
 use peer_runs::PeerRuns;
-use plan::Plan;
 use progress::Progress;
 use results::fmt_n;
 use state::State;
@@ -35,7 +35,7 @@ use std::time::{Duration, Instant};
 
 /// Runs `duckml bench`.
 pub fn run(args: &BenchArgs) -> Result<(), CliError> {
-    let (plan, mut notices) = Plan::from_args(args)?;
+    let (plan, mut notices) = BenchGrid::from_args(args)?;
     for n in &notices {
         eprintln!("notice: {n}");
     }

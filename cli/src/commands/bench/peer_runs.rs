@@ -3,13 +3,13 @@
 //! merged into the run's.
 
 use super::peers;
-use super::plan::Plan;
 use super::results::fmt_n;
 use super::state::State;
 use super::timing::nnz_of;
 use crate::error::{io_error, CliError};
 use crate::input::Design;
 use crate::output::{json_text, Layout};
+use crate::schema::BenchGrid;
 use crate::schema::{PeerCase, PeerManifest};
 use crate::synthetic::{generator_name, write_glm_data, DataKind};
 use ndarray::Array1;
@@ -60,7 +60,7 @@ impl PeerRuns {
     /// Writes one data set of size `n` for the peers; returns its manifest entry.
     pub fn write_case(
         &self,
-        plan: &Plan,
+        plan: &BenchGrid,
         kind: DataKind,
         x: &Design,
         y: &Array1<f64>,
@@ -82,29 +82,13 @@ impl PeerRuns {
         })
     }
 
-    /// Runs the peer script on size `n`'s `cases`; its rows join `state.rows`. The
-    /// data files go afterwards unless `--keep-data`.
+    /// Writes the manifest of size `n`'s `cases` and runs the peer script on them;
+    /// its rows join `state.rows`. The script keeps its budget state (each fit's last
+    /// time) in `budget_state.json` between sizes. The data files go afterwards unless
+    /// `--keep-data`.
     pub fn run_size(
         &mut self,
-        plan: &Plan,
-        n: usize,
-        cases: Vec<PeerCase>,
-        state: &mut State,
-    ) -> Result<(), CliError> {
-        let started = Instant::now();
-        self.run_script(plan, n, cases, state)?;
-        self.seconds += started.elapsed().as_secs_f64();
-        if !self.keep_data {
-            let _ = std::fs::remove_dir_all(&self.data_dir);
-        }
-        Ok(())
-    }
-
-    /// Writes the manifest and runs the script. The script keeps its budget state
-    /// (each fit's last time) in `budget_state.json` between sizes.
-    fn run_script(
-        &mut self,
-        plan: &Plan,
+        plan: &BenchGrid,
         n: usize,
         cases: Vec<PeerCase>,
         state: &mut State,
@@ -112,6 +96,7 @@ impl PeerRuns {
         if cases.is_empty() {
             return Ok(());
         }
+        let started = Instant::now();
         let manifest = PeerManifest {
             model: plan.model,
             l1_ratio: plan.l1_ratio,
@@ -144,6 +129,10 @@ impl PeerRuns {
             }
         }
         state.rows.extend(run.rows);
+        self.seconds += started.elapsed().as_secs_f64();
+        if !self.keep_data {
+            let _ = std::fs::remove_dir_all(&self.data_dir);
+        }
         Ok(())
     }
 }

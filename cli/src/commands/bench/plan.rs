@@ -1,50 +1,17 @@
-//! The benchmark's grid, resolved from its options: which solvers, array types and
-//! sizes run, and with what settings.
+//! The benchmark's grid ([`BenchGrid`], a schema type: `results.json` records it),
+//! resolved from its options, and what it implies: which data sets each size needs,
+//! which array types run on them, chunk rows and penalties.
 
 use super::args::BenchArgs;
 use crate::error::CliError;
-use crate::flags::{default_chunk_rows, ArraySpec, Dtype, ModelKind};
+use crate::flags::{default_chunk_rows, ArraySpec, ModelKind};
+use crate::schema::BenchGrid;
 use crate::synthetic::DataKind;
 use duckml::solvers::SolverChoice;
 
-/// The resolved grid.
-#[derive(Debug, Clone)]
-pub struct Plan {
-    /// The GLM.
-    pub model: ModelKind,
-    /// Solvers, in the order given.
-    pub solvers: Vec<SolverChoice>,
-    /// Array types, one of each name.
-    pub arrays: Vec<ArraySpec>,
-    /// Sample sizes, ascending.
-    pub ns: Vec<usize>,
-    /// Features.
-    pub p: usize,
-    /// Non-zeros per row of the sparse data.
-    pub nnz_per_row: usize,
-    /// `None`: the estimator's default for each n.
-    pub alpha: Option<f64>,
-    /// L1 share of the penalty.
-    pub l1_ratio: f64,
-    /// Stopping tolerance.
-    pub tol: f64,
-    /// Iteration limit.
-    pub max_iter: usize,
-    /// Timed fits per case.
-    pub repeats: usize,
-    /// Seconds one fit may be expected to take.
-    pub budget: f64,
-    /// `None`: [`default_chunk_rows`] for each n.
-    pub chunk_rows: Option<usize>,
-    /// Element type of the data.
-    pub dtype: Dtype,
-    /// Seed of the data.
-    pub seed: u64,
-}
-
-impl Plan {
+impl BenchGrid {
     /// The grid `a` asks for, and notices about what was left out of it.
-    pub fn from_args(a: &BenchArgs) -> Result<(Plan, Vec<String>), CliError> {
+    pub fn from_args(a: &BenchArgs) -> Result<(BenchGrid, Vec<String>), CliError> {
         let mut notices = Vec::new();
         let has_l1 = a.l1_ratio > 0.0 && a.alpha.is_none_or(|x| x > 0.0);
         let mut solvers = if a.solvers.is_empty() {
@@ -104,7 +71,7 @@ impl Plan {
         }
         let chunk_rows = a.chunk_rows.or(arrays.iter().find_map(|s| s.chunk_rows()));
         Ok((
-            Plan {
+            BenchGrid {
                 model: a.model,
                 solvers,
                 arrays,

@@ -1,11 +1,10 @@
 //! The benchmark's outputs: `results.csv`, `results.md`, `results.json`, the two
 //! figures, and the summary on stdout.
 
-use super::plan::Plan;
 use super::{machine, plot, results};
 use crate::error::{io_error, CliError};
-use crate::flags::solver_key;
 use crate::output::{json_text, print_stdout, Layout};
+use crate::schema::BenchGrid;
 use crate::schema::{BenchReport, BenchSettings, LoadAverage, Row, Trace};
 use crate::synthetic::{generator_name, DataKind};
 use std::path::{Path, PathBuf};
@@ -29,7 +28,7 @@ pub struct Circumstances {
 /// Writes every output to `out` and prints the summary table.
 pub fn write(
     out: &Path,
-    plan: &Plan,
+    plan: &BenchGrid,
     mut rows: Vec<Row>,
     traces: Vec<Trace>,
     c: Circumstances,
@@ -55,7 +54,10 @@ pub fn write(
     let report = BenchReport {
         title,
         about,
-        settings: settings(plan, c.peers),
+        settings: BenchSettings {
+            grid: plan.clone(),
+            peers: c.peers,
+        },
         machine: machine::describe(),
         load_average: c.load,
         rows,
@@ -72,7 +74,7 @@ pub fn write(
 }
 
 /// The report's notes: data, timing rules, column meanings, machine, load, versions.
-fn about(plan: &Plan, c: &Circumstances) -> Vec<String> {
+fn about(plan: &BenchGrid, c: &Circumstances) -> Vec<String> {
     let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
     let peer_time = if c.peers.is_some() {
         format!(
@@ -111,30 +113,13 @@ fn about(plan: &Plan, c: &Circumstances) -> Vec<String> {
     about
 }
 
-/// The grid as run, for `results.json`.
-fn settings(plan: &Plan, peers: Option<String>) -> BenchSettings {
-    BenchSettings {
-        model: plan.model,
-        solvers: plan.solvers.iter().map(|&s| solver_key(s).into()).collect(),
-        arrays: plan.arrays.iter().map(|s| s.name().into()).collect(),
-        n: plan.ns.clone(),
-        p: plan.p,
-        nnz_per_row: plan.nnz_per_row,
-        alpha: plan.alpha,
-        l1_ratio: plan.l1_ratio,
-        tol: plan.tol,
-        max_iter: plan.max_iter,
-        repeats: plan.repeats,
-        budget_s: plan.budget,
-        chunk_rows: plan.chunk_rows,
-        dtype: plan.dtype,
-        seed: plan.seed,
-        peers,
-    }
-}
-
 /// `time_vs_n.{svg,png}` and `gap_vs_time.{svg,png}`.
-fn draw_figures(out: &Path, plan: &Plan, rows: &[Row], traces: &[Trace]) -> Result<(), CliError> {
+fn draw_figures(
+    out: &Path,
+    plan: &BenchGrid,
+    rows: &[Row],
+    traces: &[Trace],
+) -> Result<(), CliError> {
     let figures = [
         ("time_vs_n", "Fit time vs n", plot::time_vs_n(rows)),
         (

@@ -1,7 +1,6 @@
 //! Timing every solver on one array: one untimed warm-up fit, then the timed fits,
 //! the median kept. The code is the same for every array type ([`dispatch`]).
 
-use super::plan::Plan;
 use super::results::fmt_n;
 use super::state::State;
 use crate::dispatch::{dispatch, ArrayTask};
@@ -9,6 +8,7 @@ use crate::error::CliError;
 use crate::flags::{solver_key, ArraySpec};
 use crate::glm::{fit_glm, GlmParams};
 use crate::input::Design;
+use crate::schema::BenchGrid;
 use crate::schema::{Row, Trace};
 use duckml::arrays::{DataMatrix, Float};
 use duckml::solvers::SolverChoice;
@@ -17,7 +17,7 @@ use ndarray::Array1;
 /// Times every solver of `plan` on `x` held as `spec` (chunked arrays get the plan's
 /// rows per chunk); the rows and traces join `state`.
 pub fn time_array(
-    plan: &Plan,
+    plan: &BenchGrid,
     state: &mut State,
     spec: ArraySpec,
     x: &Design,
@@ -55,7 +55,7 @@ pub fn nnz_of(x: &Design) -> usize {
 
 /// Times every solver on one array, whichever type [`dispatch`] built.
 struct BenchTask<'a> {
-    plan: &'a Plan,
+    plan: &'a BenchGrid,
     state: &'a mut State,
     array: &'static str,
     n: usize,
