@@ -1,10 +1,10 @@
 //! The `duckml` command line as a library: the binary (`src/main.rs`) calls [`main`].
 //!
-//! Commands ([`commands`] internally) share the input loaders, the flags (each
-//! enumerated flag defined once), the generic array dispatch (the one place that builds
-//! an array type and hands it to code written once over the array contract), the
-//! generic GLM fit, and the output schema ([`schema`]), the one definition of every
-//! JSON document the command line writes.
+//! The commands (`src/commands/`) share the input loaders, the flags (`src/flags/`,
+//! each enumerated flag defined once), the array dispatch (`src/dispatch.rs`, the one
+//! place that builds an array type and hands it to code written once over the array
+//! contract), the generic GLM fit, and the output [`schema`], the one definition of
+//! every JSON document the command line writes.
 //!
 //! It uses the `duckml` library through its public API only, as any user would.
 #![warn(missing_docs)]

@@ -6,7 +6,8 @@
 //! a breaking change; the saved model carries a version ([`MODEL_VERSION`]) that must
 //! change with its shape, and `tests/fixtures/` holds version-1 files that must keep
 //! loading. Documents are written with their keys in alphabetical order whatever the
-//! field order here (see [`crate::output::json_text`]).
+//! field order here (`src/output.rs` writes them through `serde_json::Value`, whose
+//! map is sorted, as the command line's output always was).
 
 mod bench;
 mod datasets;
