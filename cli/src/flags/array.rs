@@ -14,7 +14,7 @@ pub enum ArraySpec {
     /// `sprs::CsMat` in CSR layout.
     Sparse,
     /// `Chunked<A>` of row blocks, `A` the input's own storage (dense or CSR);
-    /// `None` rows: [`default_chunk_rows`].
+    /// `None` rows: the default, `ceil(n / (2 * threads))`, at least 1000.
     Chunked(Option<usize>),
 }
 
@@ -29,9 +29,9 @@ impl ArraySpec {
     }
 
     /// The array type a command runs on: `given` (`--array`), else the input's own
-    /// storage; `chunked` without ROWS gets [`default_chunk_rows`], so the rows are
-    /// known (and reported) before any array is built.
-    pub fn resolve(given: Option<ArraySpec>, x: &Design) -> ArraySpec {
+    /// storage; `chunked` without ROWS gets the default rows, so the rows are known
+    /// (and reported) before any array is built.
+    pub(crate) fn resolve(given: Option<ArraySpec>, x: &Design) -> ArraySpec {
         let n = x.shape().0;
         match given {
             Some(ArraySpec::Chunked(None)) => ArraySpec::Chunked(Some(default_chunk_rows(n))),
@@ -52,7 +52,7 @@ impl ArraySpec {
     }
 
     /// The value parser of `--array` and `--arrays`.
-    pub fn parser() -> Listed<ArraySpec> {
+    pub(crate) fn parser() -> Listed<ArraySpec> {
         Listed::new(|s| s.parse(), possible_arrays)
     }
 }

@@ -16,7 +16,7 @@ mod input;
 mod kmeans;
 mod model;
 
-pub use crate::flags::{Dtype, ModelKind};
+pub use crate::flags::{ArraySpec, Dtype, ModelKind};
 pub use crate::synthetic::DataKind;
 pub use bench::{
     BenchGrid, BenchReport, BenchSettings, LoadAverage, PeerCase, PeerManifest, Row, Trace,

@@ -23,8 +23,7 @@ mod timing;
 pub use args::BenchArgs;
 
 use crate::error::{io_error, CliError};
-use crate::schema::BenchGrid;
-use crate::schema::LoadAverage;
+use crate::schema::{BenchGrid, LoadAverage};
 use crate::synthetic::glm_data;
 use budget::Budget;
 use peer_runs::PeerRuns;

@@ -11,7 +11,7 @@ use duckml::solvers::SolverChoice;
 
 impl BenchGrid {
     /// The grid `a` asks for, and notices about what was left out of it.
-    pub fn from_args(a: &BenchArgs) -> Result<(BenchGrid, Vec<String>), CliError> {
+    pub(crate) fn from_args(a: &BenchArgs) -> Result<(BenchGrid, Vec<String>), CliError> {
         let mut notices = Vec::new();
         let has_l1 = a.l1_ratio > 0.0 && a.alpha.is_none_or(|x| x > 0.0);
         let mut solvers = if a.solvers.is_empty() {
@@ -93,20 +93,20 @@ impl BenchGrid {
     }
 
     /// Rows per chunk of the chunked arrays at size `n`.
-    pub fn chunk_rows_for(&self, n: usize) -> usize {
+    pub(crate) fn chunk_rows_for(&self, n: usize) -> usize {
         self.chunk_rows
             .unwrap_or_else(|| default_chunk_rows(n))
             .min(n)
     }
 
     /// The penalty at size `n`.
-    pub fn alpha_for(&self, n: usize) -> f64 {
+    pub(crate) fn alpha_for(&self, n: usize) -> f64 {
         self.alpha.unwrap_or_else(|| self.model.default_alpha(n))
     }
 
     /// The data sets each size needs: dense for the dense and chunked arrays, sparse
     /// for the sparse ones.
-    pub fn data_kinds(&self) -> Vec<DataKind> {
+    pub(crate) fn data_kinds(&self) -> Vec<DataKind> {
         let mut kinds = Vec::new();
         if self.arrays.iter().any(|s| *s != ArraySpec::Sparse) {
             kinds.push(DataKind::Dense);
@@ -118,7 +118,7 @@ impl BenchGrid {
     }
 
     /// The array types that run on data set `kind`.
-    pub fn arrays_on(&self, kind: DataKind) -> Vec<ArraySpec> {
+    pub(crate) fn arrays_on(&self, kind: DataKind) -> Vec<ArraySpec> {
         self.arrays
             .iter()
             .copied()
@@ -127,7 +127,7 @@ impl BenchGrid {
     }
 
     /// The penalty in words, for titles.
-    pub fn penalty_text(&self) -> String {
+    pub(crate) fn penalty_text(&self) -> String {
         let alpha = match self.alpha {
             Some(a) => format!("alpha = {a:e}"),
             None => match self.model {
