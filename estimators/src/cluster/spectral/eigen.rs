@@ -63,7 +63,7 @@ fn chebyshev_filter<F: Float, X: DataMatrix<F>>(
     cur
 }
 
-/// Which eigensolver [`smallest_eigenpairs`] uses.
+/// Which eigensolver the spectral embedding (`smallest_eigenpairs`, crate-internal) uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EigenSolver {
     /// Shift-invert thick-restart block Lanczos when the graph's backend can factorise

@@ -1,0 +1,159 @@
+//! Building the array type the user asked for, then handing it to code written once
+//! over the array contract. This is the only place that names the array types and the
+//! element types: commands describe their work as an [`ArrayTask`] and call
+//! [`dispatch`] (or [`with_array`] when the work exists for `f64` only).
+
+use crate::error::CliError;
+use crate::flags::{default_chunk_rows, ArraySpec, Dtype};
+use crate::input::Design;
+use duckml::arrays::{Chunked, DataMatrix, Float, MatrixCore};
+use ndarray::{Array1, Array2};
+use sprs::CsMat;
+use std::borrow::Cow;
+
+/// Element types the command line can hold data in: converts the loaders' `f64` data,
+/// borrowing it when no conversion is needed.
+pub trait CliFloat: Float {
+    /// A dense matrix in this element type.
+    fn dense(x: &Array2<f64>) -> Cow<'_, Array2<Self>>;
+    /// A CSR matrix in this element type.
+    fn sparse(x: &CsMat<f64>) -> Cow<'_, CsMat<Self>>;
+    /// A host vector in this element type.
+    fn vector(y: &Array1<f64>) -> Cow<'_, Array1<Self>>;
+}
+
+impl CliFloat for f64 {
+    fn dense(x: &Array2<f64>) -> Cow<'_, Array2<f64>> {
+        Cow::Borrowed(x)
+    }
+    fn sparse(x: &CsMat<f64>) -> Cow<'_, CsMat<f64>> {
+        Cow::Borrowed(x)
+    }
+    fn vector(y: &Array1<f64>) -> Cow<'_, Array1<f64>> {
+        Cow::Borrowed(y)
+    }
+}
+
+impl CliFloat for f32 {
+    fn dense(x: &Array2<f64>) -> Cow<'_, Array2<f32>> {
+        Cow::Owned(x.mapv(|v| v as f32))
+    }
+    fn sparse(x: &CsMat<f64>) -> Cow<'_, CsMat<f32>> {
+        Cow::Owned(x.map(|&v| v as f32))
+    }
+    fn vector(y: &Array1<f64>) -> Cow<'_, Array1<f32>> {
+        Cow::Owned(y.mapv(|v| v as f32))
+    }
+}
+
+/// Work written once over the array contract, run on whichever array type was built.
+pub trait ArrayTask<F: Float> {
+    /// What the work produces.
+    type Output;
+    /// `y` is the targets beside `x` (when the task was given any).
+    fn run<X: DataMatrix<F>>(
+        &mut self,
+        x: &X,
+        y: Option<&X::Vector>,
+    ) -> Result<Self::Output, CliError>;
+}
+
+/// Runs `task` on `x` (and `y`) held as `spec`'s array type in `dtype`: the `--array`
+/// and `--dtype` choice, made here once for every command.
+pub fn dispatch<T, O>(
+    dtype: Dtype,
+    x: &Design,
+    y: Option<&Array1<f64>>,
+    spec: ArraySpec,
+    task: &mut T,
+) -> Result<O, CliError>
+where
+    T: ArrayTask<f64, Output = O> + ArrayTask<f32, Output = O>,
+{
+    match dtype {
+        Dtype::F64 => with_array::<f64, T>(x, y, spec, task),
+        Dtype::F32 => with_array::<f32, T>(x, y, spec, task),
+    }
+}
+
+/// Builds `spec`'s array type in element type `F` from `x` (and the matching vector
+/// from `y`) and runs the task on it. Conversions (dense <-> CSR, chunking, f32) happen
+/// here, before any timing the task does.
+pub fn with_array<F: CliFloat, T: ArrayTask<F>>(
+    x: &Design,
+    y: Option<&Array1<f64>>,
+    spec: ArraySpec,
+    task: &mut T,
+) -> Result<T::Output, CliError> {
+    let y = y.map(|y| F::vector(y));
+    let y = y.as_deref();
+    match (spec, x) {
+        (ArraySpec::Dense, Design::Dense(x)) => task.run(F::dense(x).as_ref(), y),
+        (ArraySpec::Dense, Design::Sparse(x)) => task.run(&F::sparse(x).to_dense(), y),
+        (ArraySpec::Sparse, Design::Dense(x)) => {
+            let csr = CsMat::csr_from_dense(x.view(), 0.0);
+            task.run(F::sparse(&csr).as_ref(), y)
+        }
+        (ArraySpec::Sparse, Design::Sparse(x)) => task.run(F::sparse(x).as_ref(), y),
+        (ArraySpec::Chunked(rows), Design::Dense(x)) => {
+            let rows = rows.unwrap_or_else(|| default_chunk_rows(x.nrows()));
+            let chunked = Chunked::from_array(F::dense(x).as_ref(), rows)?;
+            run_chunked(&chunked, y, task)
+        }
+        (ArraySpec::Chunked(rows), Design::Sparse(x)) => {
+            let rows = rows.unwrap_or_else(|| default_chunk_rows(x.rows()));
+            let chunked = Chunked::from_array(F::sparse(x).as_ref(), rows)?;
+            run_chunked(&chunked, y, task)
+        }
+    }
+}
+
+/// A chunked matrix needs its `y` split the same way.
+fn run_chunked<F: Float, A, T: ArrayTask<F>>(
+    x: &Chunked<A>,
+    y: Option<&Array1<F>>,
+    task: &mut T,
+) -> Result<T::Output, CliError>
+where
+    Chunked<A>: DataMatrix<F>,
+{
+    let y = y.map(|y| x.vector_from_host(y.view())).transpose()?;
+    task.run(x, y.as_ref())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use duckml::arrays::SampleVector;
+
+    /// Reports the rows, the element type's size and the sum of `y` it was given.
+    struct Probe;
+
+    impl<F: Float> ArrayTask<F> for Probe {
+        type Output = (usize, usize, f64);
+        fn run<X: DataMatrix<F>>(
+            &mut self,
+            x: &X,
+            y: Option<&X::Vector>,
+        ) -> Result<(usize, usize, f64), CliError> {
+            let sum = y.map_or(0.0, |y| y.to_host().iter().map(|v| v.as_f64()).sum());
+            Ok((x.n_rows(), std::mem::size_of::<F>(), sum))
+        }
+    }
+
+    #[test]
+    fn every_array_and_element_type_sees_the_same_data() {
+        let x = Design::Dense(Array2::from_shape_fn((5, 2), |(i, j)| (i + j) as f64));
+        let y = Array1::from(vec![1.0, 2.0, 3.0, 4.0, 5.0]);
+        for spec in [
+            ArraySpec::Dense,
+            ArraySpec::Sparse,
+            ArraySpec::Chunked(Some(2)),
+        ] {
+            for (dtype, size) in [(Dtype::F64, 8), (Dtype::F32, 4)] {
+                let got = dispatch(dtype, &x, Some(&y), spec, &mut Probe).unwrap();
+                assert_eq!(got, (5, size, 15.0), "{spec} {dtype}");
+            }
+        }
+    }
+}

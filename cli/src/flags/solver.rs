@@ -1,0 +1,78 @@
+//! `--solver` / `--solvers`: the library's `SolverChoice` under the short names users
+//! type.
+
+use super::Listed;
+use clap::builder::PossibleValue;
+use duckml::solvers::SolverChoice;
+
+/// The command line's name for a solver and its one-line help.
+fn names(s: SolverChoice) -> (&'static str, &'static str) {
+    match s {
+        SolverChoice::Lbfgs => ("lbfgs", "L-BFGS (smooth penalties)"),
+        SolverChoice::Newton => ("newton", "Newton with a Cholesky solve (smooth penalties)"),
+        SolverChoice::GradientDescent => ("gd", "gradient descent (smooth penalties)"),
+        SolverChoice::ProximalGradient => ("proximal", "proximal gradient, FISTA (any penalty)"),
+        SolverChoice::Admm => ("admm", "consensus ADMM over row blocks (any penalty)"),
+    }
+}
+
+/// The command line's name for a solver (what `--solver` accepts and the JSON prints).
+pub fn solver_key(s: SolverChoice) -> &'static str {
+    names(s).0
+}
+
+/// Parses `--solver`: the short names, and the library's own names and aliases (`fista`,
+/// `gradient-descent`) in any case.
+fn parse_solver(s: &str) -> Result<SolverChoice, String> {
+    s.parse()
+}
+
+fn possible_solvers() -> Vec<PossibleValue> {
+    SolverChoice::ALL
+        .iter()
+        .map(|&s| {
+            let (key, help) = names(s);
+            PossibleValue::new(key).help(help)
+        })
+        .collect()
+}
+
+/// serde for a list of solvers under their command-line names, for
+/// `#[serde(with = "crate::flags::solver_keys")]`.
+pub mod solver_keys {
+    use super::solver_key;
+    use duckml::solvers::SolverChoice;
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes the names.
+    pub fn serialize<S: Serializer>(solvers: &[SolverChoice], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(solvers.iter().map(|&x| solver_key(x)))
+    }
+
+    /// Reads the names (any name `--solver` takes).
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<SolverChoice>, D::Error> {
+        Vec::<String>::deserialize(d)?
+            .iter()
+            .map(|s| s.parse().map_err(D::Error::custom))
+            .collect()
+    }
+}
+
+/// The value parser of `--solver` and `--solvers`.
+pub fn solver_parser() -> Listed<SolverChoice> {
+    Listed::new(parse_solver, possible_solvers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn solver_keys_parse_back() {
+        for s in SolverChoice::ALL {
+            assert_eq!(parse_solver(solver_key(s)), Ok(s));
+        }
+        assert_eq!(parse_solver("FISTA"), Ok(SolverChoice::ProximalGradient));
+    }
+}

@@ -1,0 +1,28 @@
+//! Every JSON document the command line writes, as serde types: what `fit`, `kmeans`
+//! and `datasets` print, the saved model `predict` reads, and the benchmark's report
+//! and peer manifest.
+//!
+//! These types are the format. Field names are what users' scripts read, so a rename is
+//! a breaking change; the saved model carries a version ([`MODEL_VERSION`]) that must
+//! change with its shape, and `tests/fixtures/` holds version-1 files that must keep
+//! loading. Documents are written with their keys in alphabetical order whatever the
+//! field order here (`src/output.rs` writes them through `serde_json::Value`, whose
+//! map is sorted, as the command line's output always was).
+
+mod bench;
+mod datasets;
+mod fit;
+mod input;
+mod kmeans;
+mod model;
+
+pub use crate::flags::{ArraySpec, Dtype, ModelKind};
+pub use crate::synthetic::DataKind;
+pub use bench::{
+    BenchGrid, BenchReport, BenchSettings, LoadAverage, PeerCase, PeerManifest, Row, Trace,
+};
+pub use datasets::{DatasetEntry, DatasetsManifest};
+pub use fit::FitOutput;
+pub use input::InputData;
+pub use kmeans::KmeansOutput;
+pub use model::{FittedModel, SavedModel, MODEL_FORMAT, MODEL_VERSION};
