@@ -69,6 +69,60 @@ pub enum DatasetError {
         index: usize,
     },
 
+    /// A line of a text file (a CSV record, or an svmlight line) is longer than
+    /// the maximum the reader was given (see [`crate::limits`]).
+    #[error(
+        "'{path}' line {line}: the line is longer than {limit} bytes, the maximum line length \
+         (is this a text file? raise max_line_bytes in the reader's options if it is)"
+    )]
+    LineTooLong {
+        /// The file (or in-memory source name) concerned.
+        path: String,
+        /// 1-based line number where the over-long line (or CSV record) starts.
+        line: usize,
+        /// The maximum length in bytes.
+        limit: usize,
+    },
+
+    /// The first row of a CSV file mixes numbers and text, so it is neither
+    /// clearly a header nor clearly data: the caller must say which
+    /// ([`HeaderMode::Present`](crate::HeaderMode::Present) or
+    /// [`HeaderMode::Absent`](crate::HeaderMode::Absent)).
+    #[error(
+        "'{path}' line {line}: is the first row a header? It mixes numbers and text \
+         (column {column} is {cell:?}); say whether the file has a header"
+    )]
+    AmbiguousHeader {
+        /// The file (or in-memory source name) concerned.
+        path: String,
+        /// 1-based line number of the first row.
+        line: usize,
+        /// 1-based column of the first non-numeric cell.
+        column: usize,
+        /// That cell.
+        cell: String,
+    },
+
+    /// A value is finite as `f64` but too large in magnitude for `f32`.
+    ///
+    /// `row` and `column` are 0-based (sample and feature indices); `column` is
+    /// `None` for a vector.
+    #[error(
+        "'{path}' {}: value {value:e} overflows float32 (its largest finite value is {max:e})",
+        location(*.row, *.column),
+        max = f32::MAX
+    )]
+    F32Overflow {
+        /// The file (or in-memory source name) the data came from.
+        path: String,
+        /// 0-based row (sample) index.
+        row: usize,
+        /// 0-based column (feature) index, `None` for a vector.
+        column: Option<usize>,
+        /// The value.
+        value: f64,
+    },
+
     /// A function argument is out of its valid range.
     #[error("invalid parameter: {0}")]
     InvalidParameter(String),
@@ -97,6 +151,14 @@ pub enum DatasetError {
         /// What went wrong.
         message: String,
     },
+}
+
+/// "row 3, column 4 (0-based)" or "row 3 (0-based)".
+fn location(row: usize, column: Option<usize>) -> String {
+    match column {
+        Some(column) => format!("row {row}, column {column} (0-based)"),
+        None => format!("row {row} (0-based)"),
+    }
 }
 
 /// Convenience alias used throughout the crate.

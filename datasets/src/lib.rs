@@ -28,6 +28,7 @@ pub mod csv_io;
 pub mod error;
 pub mod generators;
 pub mod image;
+pub mod limits;
 pub mod npy_io;
 pub mod sparse_generators;
 pub mod svmlight;
@@ -43,7 +44,13 @@ pub use image::{
     coins, decode_png_gray, exp_affinity, gaussian_filter_u8, img_to_graph, read_png_gray,
     rescale_bilinear, write_png_rgb,
 };
-pub use npy_io::{read_npy_matrix, read_npy_vector, write_npy_matrix, write_npy_vector};
+pub use limits::{
+    DEFAULT_MAX_FEATURES, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_STREAM_BYTES, NPY_MAX_HEADER_LEN,
+};
+pub use npy_io::{
+    read_npy_matrix, read_npy_matrix_from, read_npy_vector, read_npy_vector_from, write_npy_matrix,
+    write_npy_vector, NpyOptions,
+};
 pub use sparse_generators::{make_sparse_classification, make_sparse_regression, SparseRegression};
 pub use svmlight::{
     read_svmlight, read_svmlight_str, write_svmlight, SparseTable, SvmlightOptions, ZeroBased,
