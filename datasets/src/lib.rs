@@ -34,7 +34,10 @@ pub mod sparse_generators;
 pub mod svmlight;
 
 pub use bundled::{breast_cancer, diabetes, randhie};
-pub use csv_io::{read_csv, read_csv_str, write_csv, CsvOptions, HeaderMode, Table, TargetColumn};
+pub use csv_io::{
+    read_csv, read_csv_from, read_csv_str, write_csv, CsvOptions, HeaderDecision, HeaderMode,
+    Table, TargetColumn,
+};
 pub use error::DatasetError;
 pub use generators::{
     make_blobs, make_classification, make_poisson, make_regression, Blobs, Regression,

@@ -102,10 +102,13 @@ impl std::error::Error for RecordTooLong {}
 /// the csv reader buffers at most its buffer capacity beyond that, so with
 /// `budget = max record length + buffer capacity` a record within the maximum
 /// never trips the cap, and a longer one fails after at most `budget` bytes.
+/// (A record longer than the maximum but within the slack is caught by its
+/// reader once it is complete: [`mark`](Self::mark) returns where it started.)
 pub(crate) struct RecordCap<R> {
     inner: R,
     delivered: u64,
     record_start: u64,
+    record_line: u64,
     budget: u64,
 }
 
@@ -115,13 +118,21 @@ impl<R: Read> RecordCap<R> {
             inner,
             delivered: 0,
             record_start: 0,
+            record_line: 1,
             budget,
         }
     }
 
-    /// The next record starts at byte `offset` of the input.
-    pub(crate) fn mark(&mut self, offset: u64) {
-        self.record_start = offset;
+    /// The next record starts at byte `offset`, line `line` of the input;
+    /// returns the byte where the previous one started.
+    pub(crate) fn mark(&mut self, offset: u64, line: u64) -> u64 {
+        self.record_line = line;
+        std::mem::replace(&mut self.record_start, offset)
+    }
+
+    /// The 1-based line where the current record starts.
+    pub(crate) fn record_line(&self) -> u64 {
+        self.record_line
     }
 }
 
@@ -187,7 +198,8 @@ mod tests {
         assert_eq!(cap.read(&mut out).unwrap(), 36);
         let e = cap.read(&mut out).unwrap_err();
         assert!(is_record_too_long(&e));
-        cap.mark(90);
+        assert_eq!(cap.mark(90, 3), 0);
+        assert_eq!(cap.record_line(), 3);
         assert_eq!(cap.read(&mut out).unwrap(), 64);
         assert!(!is_record_too_long(&io::Error::other("x")));
     }
