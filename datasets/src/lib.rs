@@ -56,7 +56,8 @@ pub use npy_io::{
 };
 pub use sparse_generators::{make_sparse_classification, make_sparse_regression, SparseRegression};
 pub use svmlight::{
-    read_svmlight, read_svmlight_str, write_svmlight, SparseTable, SvmlightOptions, ZeroBased,
+    read_svmlight, read_svmlight_from, read_svmlight_str, write_svmlight, NumberingDecision,
+    SparseTable, SvmlightOptions, ZeroBased,
 };
 
 #[cfg(test)]
