@@ -32,6 +32,7 @@ pub mod limits;
 pub mod npy_io;
 pub mod sparse_generators;
 pub mod svmlight;
+pub mod to_f32;
 
 pub use bundled::{breast_cancer, diabetes, randhie};
 pub use csv_io::{
@@ -59,6 +60,7 @@ pub use svmlight::{
     read_svmlight, read_svmlight_from, read_svmlight_str, write_svmlight, NumberingDecision,
     SparseTable, SvmlightOptions, ZeroBased,
 };
+pub use to_f32::{csr_to_f32, matrix_to_f32, vector_to_f32};
 
 #[cfg(test)]
 pub(crate) mod test_util {
