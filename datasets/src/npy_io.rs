@@ -321,7 +321,7 @@ fn read_npy_f64(
         Some(_) => len,
         None => len.min(chunk_elems),
     });
-    let mut buf = vec![0u8; chunk_elems * itemsize];
+    let mut buf = vec![0u8; len.min(chunk_elems) * itemsize];
     let mut remaining = len;
     while remaining > 0 {
         let take = remaining.min(chunk_elems);
