@@ -18,7 +18,7 @@ use std::path::Path;
 
 use ndarray::{Array1, Array2};
 
-use crate::error::{DatasetError, Result};
+use crate::error::{excerpt, head, DatasetError, Result};
 use crate::limits::{is_record_too_long, RecordCap, DEFAULT_MAX_LINE_BYTES};
 
 /// The csv reader's buffer: what it may read beyond the record it is parsing,
@@ -326,7 +326,7 @@ fn decide_header(
             path: path.to_string(),
             line,
             column: j + 1,
-            cell: cell.clone(),
+            cell: head(cell).to_string(),
         }),
         (text, _) => Ok(HeaderDecision {
             present: text.is_some(),
@@ -348,11 +348,11 @@ fn parse_cell(cell: &str, path: &str, line: usize, column: usize, row: usize) ->
         path: path.to_string(),
         line,
         column,
-        message: format!("cannot parse {cell:?} as a number"),
+        message: format!("cannot parse {} as a number", excerpt(cell)),
     })?;
     if !value.is_finite() {
         return Err(DatasetError::NonFinite {
-            what: format!("'{path}' line {line}, column {column} ({cell:?})"),
+            what: format!("'{path}' line {line}, column {column} ({})", excerpt(cell)),
             index: row,
         });
     }

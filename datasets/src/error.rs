@@ -99,7 +99,7 @@ pub enum DatasetError {
         line: usize,
         /// 1-based column of the first non-numeric cell.
         column: usize,
-        /// That cell.
+        /// That cell (its first 40 characters).
         cell: String,
     },
 
@@ -161,5 +161,42 @@ fn location(row: usize, column: Option<usize>) -> String {
     }
 }
 
+/// How many characters of a cell or field an error message quotes: a cell may
+/// be as long as a line (megabytes), and its start is enough to find it.
+const EXCERPT_CHARS: usize = 40;
+
+/// The first [`EXCERPT_CHARS`] characters of `text`.
+pub(crate) fn head(text: &str) -> &str {
+    match text.char_indices().nth(EXCERPT_CHARS) {
+        None => text,
+        Some((cut, _)) => &text[..cut],
+    }
+}
+
+/// `text` quoted for an error message, cut to its [`head`].
+pub(crate) fn excerpt(text: &str) -> String {
+    let start = head(text);
+    if start.len() == text.len() {
+        format!("{text:?}")
+    } else {
+        format!("{start:?}... ({} bytes)", text.len())
+    }
+}
+
 /// Convenience alias used throughout the crate.
 pub type Result<T, E = DatasetError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::excerpt;
+
+    #[test]
+    fn excerpts_are_short() {
+        assert_eq!(excerpt("1.5x"), "\"1.5x\"");
+        let long = "\u{e9}".repeat(1000);
+        assert_eq!(
+            excerpt(&long),
+            format!("{:?}... (2000 bytes)", "\u{e9}".repeat(40))
+        );
+    }
+}

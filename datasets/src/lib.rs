@@ -10,6 +10,16 @@
 //! infinite values and reports bad input as a [`DatasetError`] rather than
 //! panicking.
 //!
+//! Hostile input is an error, never a panic, a hang or a runaway allocation:
+//! every loader allocates only what the input justifies, under documented
+//! limits ([`limits`]), and also reads from any [`std::io::Read`]
+//! ([`read_csv_from`], [`read_npy_matrix_from`], [`read_svmlight_from`]). What a
+//! reader decides about ambiguous input is explicit and reported: the CSV header
+//! ([`Table::header`], see [`csv_io`]) and the svmlight numbering
+//! ([`SparseTable::numbering`], see [`svmlight`]). Data headed for single
+//! precision go through [`to_f32`], which names the value that overflows.
+//! The generators draw from a stable ChaCha12 stream ([`generators`]).
+//!
 //! ```
 //! use duckml_datasets::{make_classification, read_csv_str, CsvOptions, TargetColumn};
 //!

@@ -79,12 +79,14 @@ fn describe_dtype(descr: &str) -> String {
     let body = descr.trim_start_matches(['<', '>', '=', '|']);
     let mut chars = body.chars();
     let kind = chars.next();
-    let size: Option<usize> = chars.as_str().parse().ok();
+    // In bits; a size from a hostile header may be too large to multiply.
+    let size: Option<usize> = chars.as_str().parse::<usize>().ok();
+    let size = size.and_then(|s| s.checked_mul(8));
     let name = match (kind, size) {
-        (Some('f'), Some(s)) => format!("float{}", 8 * s),
-        (Some('i'), Some(s)) => format!("int{}", 8 * s),
-        (Some('u'), Some(s)) => format!("uint{}", 8 * s),
-        (Some('c'), Some(s)) => format!("complex{}", 8 * s),
+        (Some('f'), Some(bits)) => format!("float{bits}"),
+        (Some('i'), Some(bits)) => format!("int{bits}"),
+        (Some('u'), Some(bits)) => format!("uint{bits}"),
+        (Some('c'), Some(bits)) => format!("complex{bits}"),
         (Some('b'), _) => "bool".to_string(),
         (Some('U'), _) => "unicode string".to_string(),
         (Some('S'), _) | (Some('a'), _) => "byte string".to_string(),
@@ -610,6 +612,17 @@ mod tests {
             assert!(msg.contains("unexpected key \"x\""), "{msg}");
             assert!(msg.contains("at byte 56"), "{msg}");
         }
+    }
+
+    #[test]
+    fn huge_dtype_size_is_named_not_multiplied() {
+        // Found by the npy fuzz target: the size in bits overflowed usize.
+        let f = TempFile::new("dtype_size", "npy");
+        let dict = "{'descr': '<f0000000000016415282065675765533', 'fortran_order': False, 'shape': (2,), }\n";
+        std::fs::write(&f.0, npy_bytes(dict, &[0u8; 16])).unwrap();
+        let e = read_npy_vector(&f.0).unwrap_err();
+        assert!(npy_message(&e).contains("unsupported dtype"), "{e}");
+        assert!(npy_message(&e).contains("(unknown)"), "{e}");
     }
 
     #[test]

@@ -55,7 +55,7 @@ use std::path::Path;
 use ndarray::Array1;
 use sprs::CsMat;
 
-use crate::error::{DatasetError, Result};
+use crate::error::{excerpt, DatasetError, Result};
 use crate::limits::{read_line_capped, DEFAULT_MAX_FEATURES, DEFAULT_MAX_LINE_BYTES};
 
 /// Whether the feature indices of an svmlight file count from 0 or from 1.
@@ -331,12 +331,15 @@ fn parse_number(
             path,
             line,
             column,
-            format!("cannot parse {what} {token:?} as a number"),
+            format!("cannot parse {what} {} as a number", excerpt(token)),
         )
     })?;
     if !value.is_finite() {
         return Err(DatasetError::NonFinite {
-            what: format!("'{path}' line {line}, field {column} ({what} {token:?})"),
+            what: format!(
+                "'{path}' line {line}, field {column} ({what} {})",
+                excerpt(token)
+            ),
             index: row,
         });
     }
@@ -395,7 +398,10 @@ fn parse_svmlight<R: BufRead>(
                     path,
                     line_no,
                     column,
-                    format!("expected index:value, found {field:?} (missing ':')"),
+                    format!(
+                        "expected index:value, found {} (missing ':')",
+                        excerpt(field)
+                    ),
                 ));
             };
             if idx_text == "qid" {
@@ -412,7 +418,7 @@ fn parse_svmlight<R: BufRead>(
                         path,
                         line_no,
                         column,
-                        format!("qid {val_text:?} is not an integer"),
+                        format!("qid {} is not an integer", excerpt(val_text)),
                     ));
                 }
                 continue;
@@ -428,7 +434,10 @@ fn parse_svmlight<R: BufRead>(
                     path,
                     line_no,
                     column,
-                    format!("feature index {idx_text:?} is not a non-negative integer (or is too large)"),
+                    format!(
+                        "feature index {} is not a non-negative integer (or is too large)",
+                        excerpt(idx_text)
+                    ),
                 ));
             };
             if indices.len() > row_start {

@@ -5,6 +5,9 @@ Standard library only: the .npy files are laid out as numpy's format module
 writes them (magic, version, little-endian header length, a dict literal padded
 with spaces to a multiple of 64 bytes and ended by a newline, then the data).
 Run from anywhere; the files go next to this script.
+
+Files named regress_* are inputs a fuzz target found (see fuzz/README.md), kept
+byte for byte; this script does not write them.
 """
 import os
 import struct
