@@ -357,7 +357,7 @@ fn read_npy_file(path: &Path, ndim: usize) -> Result<(Header, Vec<f64>, String)>
     };
     let file = File::open(path).map_err(io_err)?;
     let meta = file.metadata().map_err(io_err)?;
-    let known_len = meta.is_file().then(|| meta.len());
+    let known_len = meta.is_file().then_some(meta.len());
     let reader = BufReader::with_capacity(CHUNK_BYTES, file);
     let (header, data) = read_npy_f64(reader, &name, known_len, ndim, &NpyOptions::default())?;
     Ok((header, data, name))

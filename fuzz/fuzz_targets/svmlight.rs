@@ -1,31 +1,17 @@
-//! svmlight reader: any bytes, under detected, zero-based and one-based
-//! numbering, must end in `Ok` with a valid CSR matrix of bounded width or a
-//! typed error.
+//! The svmlight loader on arbitrary bytes: `Ok` with finite, consistent data or a
+//! typed error naming the input, under every option set the stable replay uses
+//! (the checks live in datasets/tests/replay/reads.rs, shared with it).
 #![no_main]
 
-use duckml_datasets::{read_svmlight_from, SvmlightOptions, ZeroBased};
 use libfuzzer_sys::fuzz_target;
 
+// Each target uses one loader's reads; the others are dead code here.
+#[allow(dead_code)]
+#[path = "../../datasets/tests/replay/reads.rs"]
+mod reads;
+
 fuzz_target!(|data: &[u8]| {
-    let base = SvmlightOptions {
-        max_line_bytes: 1 << 16,
-        max_features: 1 << 20,
-        ..SvmlightOptions::default()
-    };
-    let fixed = SvmlightOptions {
-        n_features: Some(8),
-        zero_based: ZeroBased::Yes,
-        ..base
-    };
-    let one_based = SvmlightOptions {
-        zero_based: ZeroBased::No,
-        ..base
-    };
-    for opts in [base, fixed, one_based] {
-        if let Ok(t) = read_svmlight_from(data, "fuzz", &opts) {
-            assert!(t.x.is_csr() && t.x.cols() <= 1 << 20);
-            assert_eq!(t.y.len(), t.x.rows());
-            assert!(t.x.data().iter().chain(t.y.iter()).all(|v| v.is_finite()));
-        }
+    if let Err(why) = reads::svmlight(&|| Box::new(data)) {
+        panic!("{why}");
     }
 });

@@ -1,11 +1,11 @@
 //! Replays the seed corpus (`tests/corpus/`) and seeded mutations of it through
 //! every loader. Each input must end in `Ok` with finite data, or in a typed
-//! [`DatasetError`] that names the input, within a time bound and a memory
+//! `DatasetError` that names the input, within a time bound and a memory
 //! bound; the seeds themselves must give their known answers.
 //!
-//! Readers get small limits here (64 KiB lines, 1 MiB claimed `.npy` streams,
-//! 2^20 svmlight features), so endless and hostile inputs stay cheap, and a
-//! counting allocator checks that no input makes a reader hold more than a
+//! Readers get small limits here (see `reads.rs`, which the fuzz targets
+//! share), so endless and hostile inputs stay cheap, and a counting allocator
+//! checks that no input makes a reader hold more than a
 //! few MiB beyond a small multiple of its own length. The same inputs are what
 //! the cargo-fuzz targets in `fuzz/` start from.
 //!
@@ -14,6 +14,7 @@
 mod alloc;
 mod mutate;
 mod npy_inputs;
+mod reads;
 mod seeds;
 mod text_inputs;
 
@@ -23,17 +24,15 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use duckml_datasets::*;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use mutate::{Input, Source};
+use reads::MAX_LINE;
 
 #[global_allocator]
 static ALLOC: alloc::Counting = alloc::Counting;
 
-/// The name every input is read under: every error must mention it.
-const NAME: &str = "fuzz-input";
 /// Longest a reader may take over one input.
 const PER_INPUT: Duration = Duration::from_secs(2);
 /// Without progress for this long, the replay is hung: fail at once.
@@ -41,10 +40,6 @@ const HANG: Duration = Duration::from_secs(20);
 /// Memory a reader may hold beyond `SLOPE` times the bytes it was given.
 const MEM_BASE: usize = 4 << 20;
 const SLOPE: usize = 16;
-/// The readers' limits for this replay.
-const MAX_LINE: usize = 1 << 16;
-const MAX_STREAM: u64 = 1 << 20;
-const MAX_FEATURES: usize = 1 << 20;
 /// The mutations' seed: fixed, so every run tries the same inputs.
 const SEED: u64 = 0x5eed_da7a;
 
@@ -67,79 +62,13 @@ fn open(source: &Source) -> (Box<dyn Read + '_>, usize) {
     }
 }
 
-/// Whether a result keeps the promise: finite data, or an error naming the input.
-fn check<T>(r: Result<T, DatasetError>, finite: impl FnOnce(&T) -> bool) -> Result<(), String> {
-    match r {
-        Ok(t) if finite(&t) => Ok(()),
-        Ok(_) => Err("Ok with non-finite values".into()),
-        Err(e) if e.to_string().contains(NAME) => Ok(()),
-        Err(e) => Err(format!("error does not name the input: {e}")),
-    }
-}
-
-fn all_finite<'a>(v: impl IntoIterator<Item = &'a f64>) -> bool {
-    v.into_iter().all(|x| x.is_finite())
-}
-
 /// Runs every option set of `loader` over `source`; returns how many reads ran.
 fn read_all(loader: Loader, source: &Source) -> Result<usize, String> {
+    let open = || open(source).0;
     match loader {
-        Loader::Npy => {
-            let opts = NpyOptions {
-                max_stream_bytes: MAX_STREAM,
-            };
-            check(read_npy_matrix_from(open(source).0, NAME, &opts), |x| {
-                all_finite(x)
-            })?;
-            check(read_npy_vector_from(open(source).0, NAME, &opts), |y| {
-                all_finite(y)
-            })?;
-            Ok(2)
-        }
-        Loader::Csv => {
-            let base = CsvOptions {
-                max_line_bytes: MAX_LINE,
-                ..CsvOptions::default()
-            };
-            let with_target = CsvOptions {
-                header: HeaderMode::Present,
-                target: Some(TargetColumn::Last),
-                ..base.clone()
-            };
-            for opts in [base, with_target] {
-                check(read_csv_from(open(source).0, NAME, &opts), |t: &Table| {
-                    all_finite(&t.x) && t.y.as_ref().is_none_or(|y| all_finite(y))
-                })?;
-            }
-            Ok(2)
-        }
-        Loader::Svmlight => {
-            let base = SvmlightOptions {
-                max_line_bytes: MAX_LINE,
-                max_features: MAX_FEATURES,
-                ..SvmlightOptions::default()
-            };
-            let fixed = SvmlightOptions {
-                n_features: Some(8),
-                zero_based: ZeroBased::Yes,
-                ..base
-            };
-            let one_based = SvmlightOptions {
-                zero_based: ZeroBased::No,
-                ..base
-            };
-            for opts in [base, fixed, one_based] {
-                check(
-                    read_svmlight_from(open(source).0, NAME, &opts),
-                    |t: &SparseTable| {
-                        all_finite(t.x.data())
-                            && all_finite(&t.y)
-                            && t.x.cols() <= MAX_FEATURES.max(8)
-                    },
-                )?;
-            }
-            Ok(3)
-        }
+        Loader::Npy => reads::npy(&open),
+        Loader::Csv => reads::csv(&open),
+        Loader::Svmlight => reads::svmlight(&open),
     }
 }
 

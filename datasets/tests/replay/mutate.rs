@@ -42,7 +42,7 @@ const INTERESTING: &[u8] = b"\x00\xff\n\r\",:#; \t-+9.eE({[)}]'\x80\xc3\xef";
 
 /// Every truncation, and every single-bit flip and interesting byte within
 /// `span` (a file's header, or all of a small text file).
-pub fn exhaustive(name: &str, seed: &[u8], span: std::ops::Range<usize>, out: &mut Vec<Input>) {
+fn exhaustive(name: &str, seed: &[u8], span: std::ops::Range<usize>, out: &mut Vec<Input>) {
     for len in 0..seed.len() {
         out.push(Input::bytes(format!("{name} cut at {len}"), &seed[..len]));
     }
@@ -113,7 +113,7 @@ fn edit(m: &mut Vec<u8>, rng: &mut ChaCha8Rng, dict: &[&[u8]]) {
 }
 
 /// `rounds` inputs, each `seed` with one to six random edits stacked.
-pub fn random(
+fn random(
     name: &str,
     seed: &[u8],
     dict: &[&[u8]],
@@ -128,4 +128,22 @@ pub fn random(
         }
         out.push(Input::bytes(format!("{name} random edit #{k}"), m));
     }
+}
+
+/// For each seed: the seed itself, its exhaustive mutations within its first
+/// `span` bytes, and `rounds` random ones.
+pub fn from_seeds(
+    seeds: &[(String, Vec<u8>)],
+    span: usize,
+    dict: &[&[u8]],
+    rounds: usize,
+    rng: &mut ChaCha8Rng,
+) -> Vec<Input> {
+    let mut out = Vec::new();
+    for (name, seed) in seeds {
+        out.push(Input::bytes(format!("{name} as is"), seed.clone()));
+        exhaustive(name, seed, 0..seed.len().min(span), &mut out);
+        random(name, seed, dict, rounds, rng, &mut out);
+    }
+    out
 }

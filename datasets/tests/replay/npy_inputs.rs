@@ -2,7 +2,7 @@
 
 use rand_chacha::ChaCha8Rng;
 
-use crate::mutate::{exhaustive, random, Input};
+use crate::mutate::{from_seeds, Input};
 
 /// A `.npy` laid out as numpy writes it: header padded to 64 bytes, then `data`.
 pub fn npy(version: u8, dict: &str, data: &[u8]) -> Vec<u8> {
@@ -118,28 +118,21 @@ fn hostile(out: &mut Vec<Input>) {
     for depth in [1usize, 10, 100, 1_000, 4_000] {
         let open = "[".repeat(depth);
         let close = "]".repeat(depth);
-        let extra = format!(
-            "{{'descr': '<f8', 'fortran_order': False, 'shape': (6,), 'x': {open}1{close}, }}"
-        );
-        out.push(Input::bytes(
-            format!("npy extra key nested {depth} deep"),
-            npy(2, &extra, &data48),
-        ));
-        let tuple = format!("{{'shape': {}6{}}}", "(".repeat(depth), ")".repeat(depth));
-        out.push(Input::bytes(
-            format!("npy shape nested {depth} deep"),
-            npy(2, &tuple, &data48),
-        ));
-        let descr = format!("{{'descr': {open}('a', '<f8'){close}}}");
-        out.push(Input::bytes(
-            format!("npy descr nested {depth} deep"),
-            npy(2, &descr, &data48),
-        ));
-        let dicts = format!("{}{}", "{".repeat(depth), "}".repeat(depth));
-        out.push(Input::bytes(
-            format!("npy dict nested {depth} deep"),
-            npy(2, &dicts, &data48),
-        ));
+        let nested = [
+            (
+                "extra key",
+                format!("{{'descr': '<f8', 'fortran_order': False, 'shape': (6,), 'x': {open}1{close}, }}"),
+            ),
+            ("shape", format!("{{'shape': {}6{}}}", "(".repeat(depth), ")".repeat(depth))),
+            ("descr", format!("{{'descr': {open}('a', '<f8'){close}}}")),
+            ("dict", format!("{}{}", "{".repeat(depth), "}".repeat(depth))),
+        ];
+        for (what, dict) in nested {
+            out.push(Input::bytes(
+                format!("npy {what} nested {depth} deep"),
+                npy(2, &dict, &data48),
+            ));
+        }
     }
     // Bytes a text header should not hold.
     for (what, text) in [
@@ -215,16 +208,10 @@ const DICT: &[&[u8]] = &[
     b"\x00",
 ];
 
-/// Every input for the `.npy` readers.
+/// Every input for the `.npy` readers: mutations of the seeds (exhaustive over
+/// the prefix and header dict, where a reader can go wrong), then hostile ones.
 pub fn inputs(seeds: &[(String, Vec<u8>)], rng: &mut ChaCha8Rng) -> Vec<Input> {
-    let mut out = Vec::new();
-    for (name, seed) in seeds {
-        out.push(Input::bytes(format!("{name} as is"), seed.clone()));
-        // The prefix and the header dict are where a reader can go wrong.
-        let header_end = seed.len().min(128);
-        exhaustive(name, seed, 0..header_end, &mut out);
-        random(name, seed, DICT, 3_000, rng, &mut out);
-    }
+    let mut out = from_seeds(seeds, 128, DICT, 3_000, rng);
     hostile(&mut out);
     out
 }

@@ -2,7 +2,7 @@
 
 use rand_chacha::ChaCha8Rng;
 
-use crate::mutate::{exhaustive, random, Input};
+use crate::mutate::{from_seeds, Input};
 
 /// Cells that are not plain numbers, or are numbers only some parsers accept,
 /// or overflow `f64` or `f32`.
@@ -139,28 +139,27 @@ const DICT: &[&[u8]] = &[
     b"9:9",
 ];
 
+/// Mutations of text seeds: exhaustive over the whole (small) file, random,
+/// and with line ends and start changed.
+fn from_text_seeds(seeds: &[(String, Vec<u8>)], rng: &mut ChaCha8Rng) -> Vec<Input> {
+    let mut out = from_seeds(seeds, usize::MAX, DICT, 5_000, rng);
+    for (name, seed) in seeds {
+        variants(name, seed, &mut out);
+    }
+    out
+}
+
 /// Every input for the CSV reader.
 pub fn csv_inputs(seeds: &[(String, Vec<u8>)], rng: &mut ChaCha8Rng) -> Vec<Input> {
-    let mut out = Vec::new();
-    for (name, seed) in seeds {
-        out.push(Input::bytes(format!("{name} as is"), seed.clone()));
-        exhaustive(name, seed, 0..seed.len(), &mut out);
-        variants(name, seed, &mut out);
-        random(name, seed, DICT, 5_000, rng, &mut out);
-    }
+    let mut out = from_text_seeds(seeds, rng);
     for cell in CELLS {
-        out.push(Input::bytes(
-            format!("csv data cell {cell:?}"),
-            format!("a,b\n1,{cell}\n"),
-        ));
-        out.push(Input::bytes(
-            format!("csv first cell {cell:?}"),
-            format!("{cell},2\n3,4\n"),
-        ));
-        out.push(Input::bytes(
-            format!("csv header cell {cell:?}"),
-            format!("a,{cell}\n3,4\n"),
-        ));
+        for (what, text) in [
+            ("data cell", format!("a,b\n1,{cell}\n")),
+            ("first cell", format!("{cell},2\n3,4\n")),
+            ("header cell", format!("a,{cell}\n3,4\n")),
+        ] {
+            out.push(Input::bytes(format!("csv {what} {cell:?}"), text));
+        }
     }
     for (what, text) in [
         ("ragged", "a,b\n1,2,3\n".to_string()),
@@ -178,13 +177,7 @@ pub fn csv_inputs(seeds: &[(String, Vec<u8>)], rng: &mut ChaCha8Rng) -> Vec<Inpu
 
 /// Every input for the svmlight reader.
 pub fn svmlight_inputs(seeds: &[(String, Vec<u8>)], rng: &mut ChaCha8Rng) -> Vec<Input> {
-    let mut out = Vec::new();
-    for (name, seed) in seeds {
-        out.push(Input::bytes(format!("{name} as is"), seed.clone()));
-        exhaustive(name, seed, 0..seed.len(), &mut out);
-        variants(name, seed, &mut out);
-        random(name, seed, DICT, 5_000, rng, &mut out);
-    }
+    let mut out = from_text_seeds(seeds, rng);
     for index in INDICES {
         for (what, line) in [
             ("alone", format!("1 {index}:1\n")),
@@ -200,14 +193,12 @@ pub fn svmlight_inputs(seeds: &[(String, Vec<u8>)], rng: &mut ChaCha8Rng) -> Vec
         }
     }
     for cell in CELLS {
-        out.push(Input::bytes(
-            format!("svmlight value {cell:?}"),
-            format!("1 1:{cell}\n"),
-        ));
-        out.push(Input::bytes(
-            format!("svmlight label {cell:?}"),
-            format!("{cell} 1:1\n"),
-        ));
+        for (what, text) in [
+            ("value", format!("1 1:{cell}\n")),
+            ("label", format!("{cell} 1:1\n")),
+        ] {
+            out.push(Input::bytes(format!("svmlight {what} {cell:?}"), text));
+        }
     }
     for line in [
         "1 qid:1 1:1",
