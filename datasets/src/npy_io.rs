@@ -2,7 +2,7 @@
 //!
 //! Readers accept `float64` and `float32` arrays (either byte order, C or Fortran
 //! order) and always return `f64` data in standard (row-major) layout. The
-//! header is parsed in linear time by [`header`] (at most
+//! header is parsed in linear time by its own small parser (at most
 //! [`NPY_MAX_HEADER_LEN`] bytes, as numpy allows) and checked before any data
 //! is allocated: against the file's length for a regular file, against
 //! [`NpyOptions::max_stream_bytes`] for a source of unknown length (a pipe),
