@@ -108,6 +108,7 @@ fn csv_options(format: Format, target: Option<&str>) -> CsvOptions {
         header: HeaderMode::Auto,
         target: target.map(target_column),
         delimiter: if format == Format::Tsv { b'\t' } else { b',' },
+        ..CsvOptions::default()
     }
 }
 

@@ -15,8 +15,7 @@ const RANDHIE_CSV: &str = include_str!("../data/randhie.csv");
 fn load(text: &str, name: &str) -> Result<Table> {
     let options = CsvOptions {
         header: HeaderMode::Present,
-        target: Some(TargetColumn::Last),
-        delimiter: b',',
+        ..CsvOptions::with_target(TargetColumn::Last)
     };
     read_csv_str(text, name, &options)
 }

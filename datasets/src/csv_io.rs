@@ -1,4 +1,16 @@
 //! Reading and writing numeric CSV files.
+//!
+//! # The header decision
+//!
+//! Whether the first row names the columns is a decision the reader makes
+//! explicitly and reports in [`Table::header`]. With [`HeaderMode::Auto`] it
+//! decides only when the first row is unambiguous: all text (a header) or all
+//! numbers (data). A first row that mixes the two, such as a data row with a
+//! typo (`1,2x,3`), is an [`DatasetError::AmbiguousHeader`] error asking the
+//! caller to say which, instead of silently losing a row of data to a header.
+//! A caller that must not guess at all (a command line that wants `--header`)
+//! can pass [`HeaderMode::Present`] or [`HeaderMode::Absent`], or check
+//! [`HeaderDecision::auto_detected`] and report what was detected.
 
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
@@ -6,19 +18,36 @@ use std::path::Path;
 
 use ndarray::{Array1, Array2};
 
-use crate::error::{DatasetError, Result};
+use crate::error::{excerpt, head, DatasetError, Result};
+use crate::limits::{is_record_too_long, RecordCap, DEFAULT_MAX_LINE_BYTES};
+
+/// The csv reader's buffer: what it may read beyond the record it is parsing,
+/// which [`RecordCap`] must allow on top of the longest record.
+const CSV_BUFFER: usize = 1 << 16;
 
 /// Whether the first row of a CSV file holds column names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum HeaderMode {
-    /// The first row is a header if any non-empty cell of it does not parse as a
-    /// number.
+    /// Decide from the first row: a header if every non-empty cell is text
+    /// (does not parse as a number), data if every non-empty cell is a number,
+    /// and an [`DatasetError::AmbiguousHeader`] error if it mixes both. The
+    /// decision is reported in [`Table::header`].
     #[default]
     Auto,
     /// The first row is always a header.
     Present,
     /// There is no header: the first row is data.
     Absent,
+}
+
+/// What a CSV reader decided about the first row (see the
+/// [module documentation](self)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeaderDecision {
+    /// The first row was read as a header.
+    pub present: bool,
+    /// The decision was made by [`HeaderMode::Auto`], not given by the caller.
+    pub auto_detected: bool,
 }
 
 /// Which column of a CSV file holds the response `y`.
@@ -41,6 +70,11 @@ pub struct CsvOptions {
     pub target: Option<TargetColumn>,
     /// Field delimiter (default `b','`).
     pub delimiter: u8,
+    /// Longest record in bytes, not counting its line ending (default
+    /// [`DEFAULT_MAX_LINE_BYTES`], 16 MiB): a record is a line, or several when
+    /// a quoted cell spans lines. A longer
+    /// one is a [`DatasetError::LineTooLong`] error, read no further than this.
+    pub max_line_bytes: usize,
 }
 
 impl Default for CsvOptions {
@@ -49,6 +83,7 @@ impl Default for CsvOptions {
             header: HeaderMode::Auto,
             target: None,
             delimiter: b',',
+            max_line_bytes: DEFAULT_MAX_LINE_BYTES,
         }
     }
 }
@@ -79,6 +114,8 @@ pub struct Table {
     pub y: Option<Array1<f64>>,
     /// One name per feature column: from the header, or `x0`, `x1`, ... without one.
     pub feature_names: Vec<String>,
+    /// Whether the first row was a header, and whether that was auto-detected.
+    pub header: HeaderDecision,
 }
 
 impl Table {
@@ -101,6 +138,10 @@ impl Table {
 /// # Errors
 ///
 /// * [`DatasetError::Io`] if the file cannot be read;
+/// * [`DatasetError::LineTooLong`] if a record is longer than
+///   [`CsvOptions::max_line_bytes`] (with the line where it starts);
+/// * [`DatasetError::AmbiguousHeader`] if, with [`HeaderMode::Auto`], the first
+///   row mixes numbers and text;
 /// * [`DatasetError::Empty`] if it has no data rows;
 /// * [`DatasetError::Ragged`] if a row has a different number of fields from the first;
 /// * [`DatasetError::Parse`] for an empty or non-numeric cell (with line and column);
@@ -136,6 +177,42 @@ pub fn read_csv(path: impl AsRef<Path>, options: &CsvOptions) -> Result<Table> {
     parse_csv(file, &name, options)
 }
 
+/// Reads numeric CSV from any reader (a pipe, bytes in memory); `name` stands in
+/// for a file name in error messages. Memory grows with the rows read, and no
+/// record is buffered beyond [`CsvOptions::max_line_bytes`].
+///
+/// # Errors
+///
+/// As for [`read_csv`]; invalid UTF-8 is a [`DatasetError::Parse`] error.
+///
+/// # Example
+///
+/// ```
+/// use duckml_datasets::{read_csv_from, CsvOptions, DatasetError, HeaderMode};
+///
+/// let bytes: &[u8] = b"\xef\xbb\xbfa,b\r\n1,2\r\n";
+/// let table = read_csv_from(bytes, "pipe", &CsvOptions::default())?;
+/// assert_eq!(table.feature_names, ["a", "b"]);
+/// assert!(table.header.present && table.header.auto_detected);
+///
+/// // /dev/zero is not CSV: the first line never ends, and the read stops.
+/// let zeros = std::io::Read::take(std::io::repeat(0), 1 << 30);
+/// let opts = CsvOptions { max_line_bytes: 1 << 16, ..CsvOptions::default() };
+/// let err = read_csv_from(zeros, "/dev/zero", &opts).unwrap_err();
+/// assert!(matches!(err, DatasetError::LineTooLong { line: 1, .. }));
+///
+/// // A typo in the first data row is not taken for a header.
+/// let err = read_csv_from(&b"1,2x\n3,4\n"[..], "typo.csv", &CsvOptions::default()).unwrap_err();
+/// assert!(matches!(err, DatasetError::AmbiguousHeader { column: 2, .. }));
+/// let opts = CsvOptions { header: HeaderMode::Absent, ..CsvOptions::default() };
+/// let err = read_csv_from(&b"1,2x\n3,4\n"[..], "typo.csv", &opts).unwrap_err();
+/// assert_eq!(err.to_string(), "'typo.csv' line 1, column 2: cannot parse \"2x\" as a number");
+/// # Ok::<(), DatasetError>(())
+/// ```
+pub fn read_csv_from(reader: impl Read, name: &str, options: &CsvOptions) -> Result<Table> {
+    parse_csv(reader, name, options)
+}
+
 /// Parses numeric CSV text held in memory; `name` stands in for a file name in
 /// error messages.
 ///
@@ -163,9 +240,15 @@ pub fn read_csv_str(text: &str, name: &str, options: &CsvOptions) -> Result<Tabl
     parse_csv(text.as_bytes(), name, options)
 }
 
-fn csv_error(err: csv::Error, path: &str) -> DatasetError {
-    let line = err.position().map_or(0, |p| p.line() as usize);
+/// Maps a csv error; `line` is where the record being read starts.
+fn csv_error(err: csv::Error, path: &str, line: usize, max_line_bytes: usize) -> DatasetError {
+    let line = err.position().map_or(line, |p| p.line() as usize);
     match err.into_kind() {
+        csv::ErrorKind::Io(source) if is_record_too_long(&source) => DatasetError::LineTooLong {
+            path: path.to_string(),
+            line,
+            limit: max_line_bytes,
+        },
         csv::ErrorKind::Io(source) => DatasetError::Io {
             path: path.to_string(),
             source,
@@ -185,6 +268,73 @@ fn csv_error(err: csv::Error, path: &str) -> DatasetError {
     }
 }
 
+/// Reads the next record into `record`; returns `Ok(false)` at the end.
+/// Moves the [`RecordCap`] on to the record after it.
+fn next_record<R: Read>(
+    rdr: &mut csv::Reader<RecordCap<R>>,
+    record: &mut csv::StringRecord,
+    path: &str,
+    max_line_bytes: usize,
+) -> Result<bool> {
+    match rdr.read_record(record) {
+        Ok(more) => {
+            let next = rdr.position().clone();
+            let start = rdr.get_mut().mark(next.byte(), next.line());
+            // The cap lets a record run up to a buffer's length over the limit;
+            // the complete record is measured here (its line ending, at most
+            // two bytes, not counted).
+            if next.byte() - start > max_line_bytes as u64 + 2 {
+                return Err(DatasetError::LineTooLong {
+                    path: path.to_string(),
+                    line: record.position().map_or(0, |p| p.line() as usize),
+                    limit: max_line_bytes,
+                });
+            }
+            Ok(more)
+        }
+        Err(e) => {
+            let line = rdr.get_ref().record_line() as usize;
+            Err(csv_error(e, path, line, max_line_bytes))
+        }
+    }
+}
+
+/// The header decision for the first row `first` (see [`HeaderMode::Auto`]).
+fn decide_header(
+    first: &[String],
+    mode: HeaderMode,
+    path: &str,
+    line: usize,
+) -> Result<HeaderDecision> {
+    let given = |present| HeaderDecision {
+        present,
+        auto_detected: false,
+    };
+    match mode {
+        HeaderMode::Present => return Ok(given(true)),
+        HeaderMode::Absent => return Ok(given(false)),
+        HeaderMode::Auto => {}
+    }
+    let is_number = |c: &str| c.parse::<f64>().is_ok();
+    let text = first
+        .iter()
+        .enumerate()
+        .find(|(_, c)| !c.is_empty() && !is_number(c));
+    let any_number = first.iter().any(|c| is_number(c));
+    match (text, any_number) {
+        (Some((j, cell)), true) => Err(DatasetError::AmbiguousHeader {
+            path: path.to_string(),
+            line,
+            column: j + 1,
+            cell: head(cell).to_string(),
+        }),
+        (text, _) => Ok(HeaderDecision {
+            present: text.is_some(),
+            auto_detected: true,
+        }),
+    }
+}
+
 fn parse_cell(cell: &str, path: &str, line: usize, column: usize, row: usize) -> Result<f64> {
     if cell.is_empty() {
         return Err(DatasetError::Parse {
@@ -198,11 +348,11 @@ fn parse_cell(cell: &str, path: &str, line: usize, column: usize, row: usize) ->
         path: path.to_string(),
         line,
         column,
-        message: format!("cannot parse {cell:?} as a number"),
+        message: format!("cannot parse {} as a number", excerpt(cell)),
     })?;
     if !value.is_finite() {
         return Err(DatasetError::NonFinite {
-            what: format!("'{path}' line {line}, column {column} ({cell:?})"),
+            what: format!("'{path}' line {line}, column {column} ({})", excerpt(cell)),
             index: row,
         });
     }
@@ -210,22 +360,22 @@ fn parse_cell(cell: &str, path: &str, line: usize, column: usize, row: usize) ->
 }
 
 fn parse_csv<R: Read>(reader: R, path: &str, options: &CsvOptions) -> Result<Table> {
+    let max = options.max_line_bytes;
+    let budget = (max as u64).saturating_add(CSV_BUFFER as u64);
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(options.delimiter)
         .trim(csv::Trim::All)
-        .from_reader(reader);
+        .buffer_capacity(CSV_BUFFER)
+        .from_reader(RecordCap::new(reader, budget));
     let mut record = csv::StringRecord::new();
 
     // Lines holding only whitespace (a single empty field once trimmed) are skipped.
     let is_blank =
         |r: &csv::StringRecord| r.len() == 1 && r[0].trim_start_matches('\u{feff}').is_empty();
     loop {
-        let has_record = rdr
-            .read_record(&mut record)
-            .map_err(|e| csv_error(e, path))?;
-        if !has_record {
+        if !next_record(&mut rdr, &mut record, path, max)? {
             return Err(DatasetError::Empty {
                 path: path.to_string(),
             });
@@ -248,13 +398,8 @@ fn parse_csv<R: Read>(reader: R, path: &str, options: &CsvOptions) -> Result<Tab
     let first_line = record.position().map_or(1, |p| p.line() as usize);
     let ncols = first.len();
 
-    let has_header = match options.header {
-        HeaderMode::Present => true,
-        HeaderMode::Absent => false,
-        HeaderMode::Auto => first
-            .iter()
-            .any(|c| !c.is_empty() && c.parse::<f64>().is_err()),
-    };
+    let header = decide_header(&first, options.header, path, first_line)?;
+    let has_header = header.present;
 
     let target = match &options.target {
         None => None,
@@ -327,10 +472,7 @@ fn parse_csv<R: Read>(reader: R, path: &str, options: &CsvOptions) -> Result<Tab
         n_rows += 1;
     }
     loop {
-        let more = rdr
-            .read_record(&mut record)
-            .map_err(|e| csv_error(e, path))?;
-        if !more {
+        if !next_record(&mut rdr, &mut record, path, max)? {
             break;
         }
         if is_blank(&record) {
@@ -365,6 +507,7 @@ fn parse_csv<R: Read>(reader: R, path: &str, options: &CsvOptions) -> Result<Tab
         x,
         y,
         feature_names,
+        header,
     })
 }
 
@@ -472,7 +615,7 @@ mod tests {
         CsvOptions {
             header,
             target,
-            delimiter: b',',
+            ..CsvOptions::default()
         }
     }
 
@@ -511,6 +654,110 @@ mod tests {
             ),
             "{e}"
         );
+    }
+
+    #[test]
+    fn header_decision_is_reported() {
+        let t = read_csv_str("a,b\n1,2\n", "t", &CsvOptions::default()).unwrap();
+        let detected = |present| HeaderDecision {
+            present,
+            auto_detected: true,
+        };
+        assert_eq!(t.header, detected(true));
+        let t = read_csv_str("1,2\n3,4\n", "t", &CsvOptions::default()).unwrap();
+        assert_eq!(t.header, detected(false));
+        // An empty name (a pandas index column) is still a header.
+        let t = read_csv_str(",b\n1,2\n", "t", &CsvOptions::default()).unwrap();
+        assert_eq!(t.header, detected(true));
+        assert_eq!(t.feature_names, ["", "b"]);
+        let t = read_csv_str("1,2\n3,4\n", "t", &opts(HeaderMode::Present, None)).unwrap();
+        assert_eq!(
+            t.header,
+            HeaderDecision {
+                present: true,
+                auto_detected: false
+            }
+        );
+    }
+
+    #[test]
+    fn typo_in_first_row_is_not_a_header() {
+        // Before: "2x" made the whole first row a header and the row was lost.
+        let e = read_csv_str("1,2x,3\n4,5,6\n", "typo.csv", &CsvOptions::default()).unwrap_err();
+        match &e {
+            DatasetError::AmbiguousHeader {
+                path,
+                line,
+                column,
+                cell,
+            } => assert_eq!(
+                (path.as_str(), *line, *column, cell.as_str()),
+                ("typo.csv", 1, 2, "2x")
+            ),
+            other => panic!("unexpected {other}"),
+        }
+        assert!(e.to_string().contains("header"), "{e}");
+        // Said explicitly, the typo is a parse error where it is.
+        let e = read_csv_str(
+            "1,2x,3\n4,5,6\n",
+            "typo.csv",
+            &opts(HeaderMode::Absent, None),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(
+                e,
+                DatasetError::Parse {
+                    line: 1,
+                    column: 2,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        // And a header with a numeric-looking name is a header when said so.
+        let t = read_csv_str("id,2020\n1,2\n", "t", &opts(HeaderMode::Present, None)).unwrap();
+        assert_eq!(t.feature_names, ["id", "2020"]);
+    }
+
+    #[test]
+    fn long_records_are_capped() {
+        let small = CsvOptions {
+            max_line_bytes: 1000,
+            ..CsvOptions::default()
+        };
+        // /dev/zero: one line that never ends.
+        let e = read_csv_from(std::io::repeat(0), "/dev/zero", &small).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                DatasetError::LineTooLong {
+                    line: 1,
+                    limit: 1000,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        assert!(e.to_string().contains("'/dev/zero' line 1"), "{e}");
+        // A long line after good ones is reported at its own line.
+        let text = format!("a,b\n1,2\n3,{}\n", "4".repeat(5000));
+        let e = read_csv_str(&text, "t", &small).unwrap_err();
+        assert!(
+            matches!(e, DatasetError::LineTooLong { line: 3, .. }),
+            "{e}"
+        );
+        // A quoted cell that never closes spans lines without end: capped too.
+        let endless = std::io::Read::chain(&b"a,b\n1,\""[..], std::io::repeat(b'\n'));
+        let e = read_csv_from(endless, "t", &small).unwrap_err();
+        assert!(
+            matches!(e, DatasetError::LineTooLong { line: 2, .. }),
+            "{e}"
+        );
+        // Lines up to the limit are fine, however many.
+        let row = format!("{}1\n", "0".repeat(998));
+        let t = read_csv_str(&row.repeat(300), "t", &small).unwrap();
+        assert_eq!(t.x.dim(), (300, 1));
     }
 
     #[test]

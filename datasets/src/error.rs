@@ -69,6 +69,60 @@ pub enum DatasetError {
         index: usize,
     },
 
+    /// A line of a text file (a CSV record, or an svmlight line) is longer than
+    /// the maximum the reader was given (see [`crate::limits`]).
+    #[error(
+        "'{path}' line {line}: the line is longer than {limit} bytes, the maximum line length \
+         (is this a text file? raise max_line_bytes in the reader's options if it is)"
+    )]
+    LineTooLong {
+        /// The file (or in-memory source name) concerned.
+        path: String,
+        /// 1-based line number where the over-long line (or CSV record) starts.
+        line: usize,
+        /// The maximum length in bytes.
+        limit: usize,
+    },
+
+    /// The first row of a CSV file mixes numbers and text, so it is neither
+    /// clearly a header nor clearly data: the caller must say which
+    /// ([`HeaderMode::Present`](crate::HeaderMode::Present) or
+    /// [`HeaderMode::Absent`](crate::HeaderMode::Absent)).
+    #[error(
+        "'{path}' line {line}: is the first row a header? It mixes numbers and text \
+         (column {column} is {cell:?}); say whether the file has a header"
+    )]
+    AmbiguousHeader {
+        /// The file (or in-memory source name) concerned.
+        path: String,
+        /// 1-based line number of the first row.
+        line: usize,
+        /// 1-based column of the first non-numeric cell.
+        column: usize,
+        /// That cell (its first 40 characters).
+        cell: String,
+    },
+
+    /// A value is finite as `f64` but too large in magnitude for `f32`.
+    ///
+    /// `row` and `column` are 0-based (sample and feature indices); `column` is
+    /// `None` for a vector.
+    #[error(
+        "'{path}' {}: value {value:e} overflows float32 (its largest finite value is {max:e})",
+        location(*.row, *.column),
+        max = f32::MAX
+    )]
+    F32Overflow {
+        /// The file (or in-memory source name) the data came from.
+        path: String,
+        /// 0-based row (sample) index.
+        row: usize,
+        /// 0-based column (feature) index, `None` for a vector.
+        column: Option<usize>,
+        /// The value.
+        value: f64,
+    },
+
     /// A function argument is out of its valid range.
     #[error("invalid parameter: {0}")]
     InvalidParameter(String),
@@ -99,5 +153,50 @@ pub enum DatasetError {
     },
 }
 
+/// "row 3, column 4 (0-based)" or "row 3 (0-based)".
+fn location(row: usize, column: Option<usize>) -> String {
+    match column {
+        Some(column) => format!("row {row}, column {column} (0-based)"),
+        None => format!("row {row} (0-based)"),
+    }
+}
+
+/// How many characters of a cell or field an error message quotes: a cell may
+/// be as long as a line (megabytes), and its start is enough to find it.
+const EXCERPT_CHARS: usize = 40;
+
+/// The first [`EXCERPT_CHARS`] characters of `text`.
+pub(crate) fn head(text: &str) -> &str {
+    match text.char_indices().nth(EXCERPT_CHARS) {
+        None => text,
+        Some((cut, _)) => &text[..cut],
+    }
+}
+
+/// `text` quoted for an error message, cut to its [`head`].
+pub(crate) fn excerpt(text: &str) -> String {
+    let start = head(text);
+    if start.len() == text.len() {
+        format!("{text:?}")
+    } else {
+        format!("{start:?}... ({} bytes)", text.len())
+    }
+}
+
 /// Convenience alias used throughout the crate.
 pub type Result<T, E = DatasetError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::excerpt;
+
+    #[test]
+    fn excerpts_are_short() {
+        assert_eq!(excerpt("1.5x"), "\"1.5x\"");
+        let long = "\u{e9}".repeat(1000);
+        assert_eq!(
+            excerpt(&long),
+            format!("{:?}... (2000 bytes)", "\u{e9}".repeat(40))
+        );
+    }
+}

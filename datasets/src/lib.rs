@@ -10,6 +10,16 @@
 //! infinite values and reports bad input as a [`DatasetError`] rather than
 //! panicking.
 //!
+//! Hostile input is an error, never a panic, a hang or a runaway allocation:
+//! every loader allocates only what the input justifies, under documented
+//! limits ([`limits`]), and also reads from any [`std::io::Read`]
+//! ([`read_csv_from`], [`read_npy_matrix_from`], [`read_svmlight_from`]). What a
+//! reader decides about ambiguous input is explicit and reported: the CSV header
+//! ([`Table::header`], see [`csv_io`]) and the svmlight numbering
+//! ([`SparseTable::numbering`], see [`svmlight`]). Data headed for single
+//! precision go through [`to_f32`], which names the value that overflows.
+//! The generators draw from a stable ChaCha12 stream ([`generators`]).
+//!
 //! ```
 //! use duckml_datasets::{make_classification, read_csv_str, CsvOptions, TargetColumn};
 //!
@@ -28,12 +38,17 @@ pub mod csv_io;
 pub mod error;
 pub mod generators;
 pub mod image;
+pub mod limits;
 pub mod npy_io;
 pub mod sparse_generators;
 pub mod svmlight;
+pub mod to_f32;
 
 pub use bundled::{breast_cancer, diabetes, randhie};
-pub use csv_io::{read_csv, read_csv_str, write_csv, CsvOptions, HeaderMode, Table, TargetColumn};
+pub use csv_io::{
+    read_csv, read_csv_from, read_csv_str, write_csv, CsvOptions, HeaderDecision, HeaderMode,
+    Table, TargetColumn,
+};
 pub use error::DatasetError;
 pub use generators::{
     make_blobs, make_classification, make_poisson, make_regression, Blobs, Regression,
@@ -43,11 +58,19 @@ pub use image::{
     coins, decode_png_gray, exp_affinity, gaussian_filter_u8, img_to_graph, read_png_gray,
     rescale_bilinear, write_png_rgb,
 };
-pub use npy_io::{read_npy_matrix, read_npy_vector, write_npy_matrix, write_npy_vector};
+pub use limits::{
+    DEFAULT_MAX_FEATURES, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_STREAM_BYTES, NPY_MAX_HEADER_LEN,
+};
+pub use npy_io::{
+    read_npy_matrix, read_npy_matrix_from, read_npy_vector, read_npy_vector_from, write_npy_matrix,
+    write_npy_vector, NpyOptions,
+};
 pub use sparse_generators::{make_sparse_classification, make_sparse_regression, SparseRegression};
 pub use svmlight::{
-    read_svmlight, read_svmlight_str, write_svmlight, SparseTable, SvmlightOptions, ZeroBased,
+    read_svmlight, read_svmlight_from, read_svmlight_str, write_svmlight, NumberingDecision,
+    SparseTable, SvmlightOptions, ZeroBased,
 };
+pub use to_f32::{csr_to_f32, matrix_to_f32, vector_to_f32};
 
 #[cfg(test)]
 pub(crate) mod test_util {

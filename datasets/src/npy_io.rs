@@ -2,9 +2,15 @@
 //!
 //! Readers accept `float64` and `float32` arrays (either byte order, C or Fortran
 //! order) and always return `f64` data in standard (row-major) layout. The
-//! header is parsed and checked against the file size before any data is
-//! allocated, so a corrupt or truncated file is reported as an error rather
-//! than exhausting memory.
+//! header is parsed in linear time by its own small parser (at most
+//! [`NPY_MAX_HEADER_LEN`] bytes, as numpy allows) and checked before any data
+//! is allocated: against the file's length for a regular file, against
+//! [`NpyOptions::max_stream_bytes`] for a source of unknown length (a pipe),
+//! which is then read in chunks into a buffer that grows only with the data
+//! that arrived. A corrupt, truncated or lying file is therefore an error, not
+//! an exhausted memory (see [`crate::limits`]).
+
+mod header;
 
 use std::fs::File;
 use std::io::{BufReader, ErrorKind, Read};
@@ -14,8 +20,32 @@ use ndarray::{Array1, Array2, ShapeBuilder};
 use ndarray_npy::WriteNpyError;
 
 use crate::error::{DatasetError, Result};
+use crate::limits::{DEFAULT_MAX_STREAM_BYTES, NPY_MAX_HEADER_LEN};
+use header::Descr;
 
 const MAGIC: &[u8; 6] = b"\x93NUMPY";
+
+/// Bytes of data read per chunk.
+const CHUNK_BYTES: usize = 1 << 16;
+
+/// Options for the `.npy` readers that take any [`Read`]
+/// ([`read_npy_matrix_from`], [`read_npy_vector_from`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NpyOptions {
+    /// Most bytes of data the header of a source of unknown length may claim
+    /// (default [`DEFAULT_MAX_STREAM_BYTES`], 1 GiB). A larger claim is refused
+    /// before anything is read, since nothing else bounds what the source may
+    /// send; the data that do arrive are never reserved in advance.
+    pub max_stream_bytes: u64,
+}
+
+impl Default for NpyOptions {
+    fn default() -> Self {
+        Self {
+            max_stream_bytes: DEFAULT_MAX_STREAM_BYTES,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Float {
@@ -49,12 +79,14 @@ fn describe_dtype(descr: &str) -> String {
     let body = descr.trim_start_matches(['<', '>', '=', '|']);
     let mut chars = body.chars();
     let kind = chars.next();
-    let size: Option<usize> = chars.as_str().parse().ok();
+    // In bits; a size from a hostile header may be too large to multiply.
+    let size: Option<usize> = chars.as_str().parse::<usize>().ok();
+    let size = size.and_then(|s| s.checked_mul(8));
     let name = match (kind, size) {
-        (Some('f'), Some(s)) => format!("float{}", 8 * s),
-        (Some('i'), Some(s)) => format!("int{}", 8 * s),
-        (Some('u'), Some(s)) => format!("uint{}", 8 * s),
-        (Some('c'), Some(s)) => format!("complex{}", 8 * s),
+        (Some('f'), Some(bits)) => format!("float{bits}"),
+        (Some('i'), Some(bits)) => format!("int{bits}"),
+        (Some('u'), Some(bits)) => format!("uint{bits}"),
+        (Some('c'), Some(bits)) => format!("complex{bits}"),
         (Some('b'), _) => "bool".to_string(),
         (Some('U'), _) => "unicode string".to_string(),
         (Some('S'), _) | (Some('a'), _) => "byte string".to_string(),
@@ -63,7 +95,7 @@ fn describe_dtype(descr: &str) -> String {
         (Some('m'), _) => "timedelta".to_string(),
         _ => "unknown".to_string(),
     };
-    format!("'{descr}' ({name})")
+    format!("{descr:?} ({name})")
 }
 
 fn parse_descr(descr: &str, path: &str) -> Result<(Float, Endian)> {
@@ -124,7 +156,7 @@ fn read_header(reader: &mut impl Read, path: &str) -> Result<(Header, u64)> {
         1 => {
             let mut b = [0u8; 2];
             read_exact_or(reader, &mut b, path, "header length")?;
-            (u16::from_le_bytes(b) as usize, 10u64)
+            (usize::from(u16::from_le_bytes(b)), 10u64)
         }
         2 | 3 => {
             let mut b = [0u8; 4];
@@ -138,70 +170,33 @@ fn read_header(reader: &mut impl Read, path: &str) -> Result<(Header, u64)> {
             ))
         }
     };
-    if header_len > 1 << 24 {
+    if header_len > NPY_MAX_HEADER_LEN {
         return Err(npy_err(
             path,
-            format!("implausible header length {header_len}"),
+            format!(
+                "header length {header_len} is over the limit of {NPY_MAX_HEADER_LEN} bytes \
+                 (numpy's own; a float array's header is under 200)"
+            ),
         ));
     }
     let mut raw = vec![0u8; header_len];
     read_exact_or(reader, &mut raw, path, "header")?;
-    let text =
-        std::str::from_utf8(&raw).map_err(|_| npy_err(path, "header is not valid UTF-8 text"))?;
-    let value: py_literal::Value = text
-        .trim_end()
-        .parse()
-        .map_err(|e| npy_err(path, format!("cannot parse header {text:?}: {e}")))?;
-    let dict = value
-        .as_dict()
-        .ok_or_else(|| npy_err(path, format!("header is not a dictionary: {text:?}")))?;
-
-    let mut descr: Option<&py_literal::Value> = None;
-    let mut fortran: Option<bool> = None;
-    let mut shape: Option<Vec<usize>> = None;
-    for (k, v) in dict {
-        match k.as_string().map(String::as_str) {
-            Some("descr") => descr = Some(v),
-            Some("fortran_order") => {
-                fortran = Some(v.as_boolean().ok_or_else(|| {
-                    npy_err(path, format!("header 'fortran_order' is not a bool: {v}"))
-                })?)
-            }
-            Some("shape") => {
-                let dims = v
-                    .as_tuple()
-                    .and_then(|t| {
-                        t.iter()
-                            .map(|d| d.as_integer()?.to_string().parse::<usize>().ok())
-                            .collect::<Option<Vec<usize>>>()
-                    })
-                    .ok_or_else(|| {
-                        npy_err(path, format!("header 'shape' is not a tuple of sizes: {v}"))
-                    })?;
-                shape = Some(dims);
-            }
-            _ => {}
-        }
-    }
-    let descr = descr.ok_or_else(|| npy_err(path, "header has no 'descr' key"))?;
-    let (float, endian) = match descr.as_string() {
-        Some(s) => parse_descr(s, path)?,
-        None => {
+    let dict = header::parse(&raw).map_err(|message| npy_err(path, message))?;
+    let (float, endian) = match dict.descr {
+        Descr::Simple(s) => parse_descr(s, path)?,
+        Descr::Structured => {
             return Err(npy_err(
                 path,
-                format!("unsupported structured dtype {descr}: expected float64 or float32"),
+                "unsupported structured dtype: expected float64 or float32",
             ))
         }
     };
-    let fortran_order =
-        fortran.ok_or_else(|| npy_err(path, "header has no 'fortran_order' key"))?;
-    let shape = shape.ok_or_else(|| npy_err(path, "header has no 'shape' key"))?;
     Ok((
         Header {
             float,
             endian,
-            fortran_order,
-            shape,
+            fortran_order: dict.fortran_order,
+            shape: dict.shape,
         },
         prefix + header_len as u64,
     ))
@@ -212,18 +207,40 @@ fn shape_str(shape: &[usize]) -> String {
     format!("({})", dims.join(", "))
 }
 
-/// Reads a float `.npy` file of the given dimensionality; returns the shape and
-/// the data in the file's element order.
-fn read_npy_f64(path: &Path, ndim: usize) -> Result<(Header, Vec<f64>, String)> {
-    let name = path.display().to_string();
-    let io_err = |source| DatasetError::Io {
-        path: name.clone(),
-        source,
-    };
-    let file = File::open(path).map_err(io_err)?;
-    let meta = file.metadata().map_err(io_err)?;
-    let mut reader = BufReader::with_capacity(1 << 16, file);
-    let (header, header_bytes) = read_header(&mut reader, &name)?;
+/// Appends the values encoded in `bytes` to `data` as `f64`.
+fn decode_into(data: &mut Vec<f64>, bytes: &[u8], float: Float, endian: Endian) {
+    fn words<const N: usize>(bytes: &[u8]) -> impl Iterator<Item = [u8; N]> + '_ {
+        bytes
+            .chunks_exact(N)
+            .map(|c| c.try_into().unwrap_or([0; N]))
+    }
+    match (float, endian) {
+        (Float::F64, Endian::Little) => data.extend(words(bytes).map(f64::from_le_bytes)),
+        (Float::F64, Endian::Big) => data.extend(words(bytes).map(f64::from_be_bytes)),
+        (Float::F32, Endian::Little) => {
+            data.extend(words(bytes).map(|w| f64::from(f32::from_le_bytes(w))))
+        }
+        (Float::F32, Endian::Big) => {
+            data.extend(words(bytes).map(|w| f64::from(f32::from_be_bytes(w))))
+        }
+    }
+}
+
+/// Reads a float `.npy` of the given dimensionality from `reader`; returns the
+/// header and the data in the file's element order.
+///
+/// `known_len` is the source's total length when it is known (a regular file):
+/// the header must then account for it exactly. Otherwise the claimed data size
+/// must be within `options.max_stream_bytes`, and the data buffer grows only as
+/// data arrive.
+fn read_npy_f64(
+    mut reader: impl Read,
+    name: &str,
+    known_len: Option<u64>,
+    ndim: usize,
+    options: &NpyOptions,
+) -> Result<(Header, Vec<f64>)> {
+    let (header, header_bytes) = read_header(&mut reader, name)?;
 
     if header.shape.len() != ndim {
         let want = if ndim == 2 {
@@ -232,7 +249,7 @@ fn read_npy_f64(path: &Path, ndim: usize) -> Result<(Header, Vec<f64>, String)> 
             "a 1-D array (vector)"
         };
         return Err(npy_err(
-            &name,
+            name,
             format!(
                 "expected {want}, found a {}-D array of shape {}",
                 header.shape.len(),
@@ -246,7 +263,7 @@ fn read_npy_f64(path: &Path, ndim: usize) -> Result<(Header, Vec<f64>, String)> 
     };
     let overflow = || {
         npy_err(
-            &name,
+            name,
             format!("shape {} is too large", shape_str(&header.shape)),
         )
     };
@@ -257,83 +274,138 @@ fn read_npy_f64(path: &Path, ndim: usize) -> Result<(Header, Vec<f64>, String)> 
         .ok_or_else(overflow)?;
     let data_bytes = len.checked_mul(itemsize).ok_or_else(overflow)? as u64;
 
-    let size_known = meta.is_file();
-    if size_known {
-        let available = meta.len().saturating_sub(header_bytes);
-        if available < data_bytes {
+    match known_len {
+        Some(file_len) => {
+            let available = file_len.saturating_sub(header_bytes);
+            if available < data_bytes {
+                return Err(npy_err(
+                    name,
+                    format!(
+                        "file is truncated: shape {} needs {data_bytes} bytes of data but only {available} follow the header",
+                        shape_str(&header.shape)
+                    ),
+                ));
+            }
+            if available > data_bytes {
+                return Err(npy_err(
+                    name,
+                    format!(
+                        "file has {} unexpected bytes after the data",
+                        available - data_bytes
+                    ),
+                ));
+            }
+        }
+        None if data_bytes > options.max_stream_bytes => {
             return Err(npy_err(
-                &name,
+                name,
                 format!(
-                    "file is truncated: shape {} needs {data_bytes} bytes of data but only {available} follow the header",
-                    shape_str(&header.shape)
+                    "shape {} claims {data_bytes} bytes of data, over the limit of {} for a \
+                     source of unknown length (read it from a regular file, or raise \
+                     NpyOptions::max_stream_bytes)",
+                    shape_str(&header.shape),
+                    options.max_stream_bytes
                 ),
             ));
         }
-        if available > data_bytes {
-            return Err(npy_err(
-                &name,
-                format!(
-                    "file has {} unexpected bytes after the data",
-                    available - data_bytes
-                ),
-            ));
-        }
+        None => {}
     }
     if len == 0 {
-        return Err(DatasetError::Empty { path: name });
+        return Err(DatasetError::Empty {
+            path: name.to_string(),
+        });
     }
 
-    let mut data: Vec<f64> = Vec::with_capacity(if size_known { len } else { len.min(1 << 20) });
-    let chunk_elems = (1usize << 16) / itemsize;
-    let mut buf = vec![0u8; chunk_elems * itemsize];
+    // A regular file's length vouches for the whole array; otherwise start with
+    // one chunk and let the vector grow with what arrives.
+    let chunk_elems = CHUNK_BYTES / itemsize;
+    let mut data: Vec<f64> = Vec::with_capacity(match known_len {
+        Some(_) => len,
+        None => len.min(chunk_elems),
+    });
+    let mut buf = vec![0u8; len.min(chunk_elems) * itemsize];
     let mut remaining = len;
     while remaining > 0 {
         let take = remaining.min(chunk_elems);
         let bytes = &mut buf[..take * itemsize];
-        read_exact_or(&mut reader, bytes, &name, "data")?;
-        match (header.float, header.endian) {
-            (Float::F64, Endian::Little) => data.extend(
-                bytes
-                    .chunks_exact(8)
-                    .map(|c| f64::from_le_bytes(c.try_into().unwrap_or([0; 8]))),
-            ),
-            (Float::F64, Endian::Big) => data.extend(
-                bytes
-                    .chunks_exact(8)
-                    .map(|c| f64::from_be_bytes(c.try_into().unwrap_or([0; 8]))),
-            ),
-            (Float::F32, Endian::Little) => data.extend(
-                bytes
-                    .chunks_exact(4)
-                    .map(|c| f64::from(f32::from_le_bytes(c.try_into().unwrap_or([0; 4])))),
-            ),
-            (Float::F32, Endian::Big) => data.extend(
-                bytes
-                    .chunks_exact(4)
-                    .map(|c| f64::from(f32::from_be_bytes(c.try_into().unwrap_or([0; 4])))),
-            ),
-        }
+        read_exact_or(&mut reader, bytes, name, "data")?;
+        decode_into(&mut data, bytes, header.float, header.endian);
         remaining -= take;
     }
-    if !size_known {
+    if known_len.is_none() {
         let mut extra = [0u8; 1];
         match reader.read(&mut extra) {
             Ok(0) => {}
-            Ok(_) => return Err(npy_err(&name, "file has unexpected bytes after the data")),
-            Err(e) => return Err(io_err(e)),
+            Ok(_) => return Err(npy_err(name, "file has unexpected bytes after the data")),
+            Err(source) => {
+                return Err(DatasetError::Io {
+                    path: name.to_string(),
+                    source,
+                })
+            }
         }
     }
+    Ok((header, data))
+}
+
+/// Opens `path` and reads it as a float `.npy` of dimensionality `ndim`.
+fn read_npy_file(path: &Path, ndim: usize) -> Result<(Header, Vec<f64>, String)> {
+    let name = path.display().to_string();
+    let io_err = |source| DatasetError::Io {
+        path: name.clone(),
+        source,
+    };
+    let file = File::open(path).map_err(io_err)?;
+    let meta = file.metadata().map_err(io_err)?;
+    let known_len = meta.is_file().then_some(meta.len());
+    let reader = BufReader::with_capacity(CHUNK_BYTES, file);
+    let (header, data) = read_npy_f64(reader, &name, known_len, ndim, &NpyOptions::default())?;
     Ok((header, data, name))
+}
+
+/// Shapes the data of a 2-D `.npy` as a standard-layout matrix and checks it
+/// is finite.
+fn into_matrix(header: &Header, data: Vec<f64>, name: &str) -> Result<Array2<f64>> {
+    let (r, c) = (header.shape[0], header.shape[1]);
+    let shape_err = |e: ndarray::ShapeError| npy_err(name, format!("internal shape error: {e}"));
+    let x = if header.fortran_order {
+        let f = Array2::from_shape_vec((r, c).f(), data).map_err(shape_err)?;
+        f.as_standard_layout().into_owned()
+    } else {
+        Array2::from_shape_vec((r, c), data).map_err(shape_err)?
+    };
+    if let Some(idx) = x.iter().position(|v| !v.is_finite()) {
+        return Err(DatasetError::NonFinite {
+            what: format!("'{name}' (row {}, column {})", idx / c, idx % c),
+            index: idx,
+        });
+    }
+    Ok(x)
+}
+
+/// Checks a 1-D `.npy`'s data is finite.
+fn into_vector(data: Vec<f64>, name: &str) -> Result<Array1<f64>> {
+    if let Some(idx) = data.iter().position(|v| !v.is_finite()) {
+        return Err(DatasetError::NonFinite {
+            what: format!("'{name}'"),
+            index: idx,
+        });
+    }
+    Ok(Array1::from_vec(data))
 }
 
 /// Reads a 2-D `float64` or `float32` `.npy` file as an `f64` matrix.
 ///
 /// The result is always in standard (row-major) layout, whatever the file's order.
+/// A regular file's header must match its length exactly; a path that is not a
+/// regular file (a named pipe, `/dev/stdin`) is read as by
+/// [`read_npy_matrix_from`] with the default [`NpyOptions`].
 ///
 /// # Errors
 ///
 /// * [`DatasetError::Io`] if the file cannot be opened or read;
-/// * [`DatasetError::Npy`] if it is not a valid `.npy` file, is truncated or has
+/// * [`DatasetError::Npy`] if it is not a valid `.npy` file (the message says
+///   what is wrong with the header, and at which byte), is truncated or has
 ///   trailing bytes, has a dtype other than float64/float32, or is not 2-D;
 /// * [`DatasetError::Empty`] if the array has no elements;
 /// * [`DatasetError::NonFinite`] if it contains NaN or infinity (the index is
@@ -353,24 +425,48 @@ fn read_npy_f64(path: &Path, ndim: usize) -> Result<(Header, Vec<f64>, String)> 
 /// # Ok::<(), duckml_datasets::DatasetError>(())
 /// ```
 pub fn read_npy_matrix(path: impl AsRef<Path>) -> Result<Array2<f64>> {
-    let (header, data, name) = read_npy_f64(path.as_ref(), 2)?;
-    let (r, c) = (header.shape[0], header.shape[1]);
-    let shape_err = |e: ndarray::ShapeError| npy_err(&name, format!("internal shape error: {e}"));
-    let x = if header.fortran_order {
-        let f = Array2::from_shape_vec((r, c).f(), data).map_err(shape_err)?;
-        let mut x = Array2::<f64>::zeros((r, c));
-        x.assign(&f);
-        x
-    } else {
-        Array2::from_shape_vec((r, c), data).map_err(shape_err)?
-    };
-    if let Some(idx) = x.iter().position(|v| !v.is_finite()) {
-        return Err(DatasetError::NonFinite {
-            what: format!("'{name}' (row {}, column {})", idx / c, idx % c),
-            index: idx,
-        });
-    }
-    Ok(x)
+    let (header, data, name) = read_npy_file(path.as_ref(), 2)?;
+    into_matrix(&header, data, &name)
+}
+
+/// Reads a 2-D `float64` or `float32` `.npy` from any reader (a pipe, a socket,
+/// bytes in memory); `name` stands in for a file name in error messages.
+///
+/// The source's length is not known, so the header's claimed data size must be
+/// within [`NpyOptions::max_stream_bytes`], and the data are read in chunks
+/// into a buffer that grows only as they arrive.
+///
+/// # Errors
+///
+/// As for [`read_npy_matrix`]; a claim over the limit is a [`DatasetError::Npy`].
+///
+/// # Example
+///
+/// ```
+/// use duckml_datasets::{read_npy_matrix_from, NpyOptions};
+///
+/// let header = "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2), }\n";
+/// let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+/// bytes.extend_from_slice(&(header.len() as u16).to_le_bytes());
+/// bytes.extend_from_slice(header.as_bytes());
+/// bytes.extend_from_slice(&1.5f64.to_le_bytes());
+/// bytes.extend_from_slice(&(-2.0f64).to_le_bytes());
+/// let x = read_npy_matrix_from(&bytes[..], "inline.npy", &NpyOptions::default())?;
+/// assert_eq!(x, ndarray::array![[1.5, -2.0]]);
+///
+/// // A header that claims more than the limit is refused before reading on.
+/// let small = NpyOptions { max_stream_bytes: 8 };
+/// let err = read_npy_matrix_from(&bytes[..], "inline.npy", &small).unwrap_err();
+/// assert!(err.to_string().contains("claims 16 bytes"));
+/// # Ok::<(), duckml_datasets::DatasetError>(())
+/// ```
+pub fn read_npy_matrix_from(
+    reader: impl Read,
+    name: &str,
+    options: &NpyOptions,
+) -> Result<Array2<f64>> {
+    let (header, data) = read_npy_f64(reader, name, None, 2, options)?;
+    into_matrix(&header, data, name)
 }
 
 /// Reads a 1-D `float64` or `float32` `.npy` file as an `f64` vector.
@@ -393,14 +489,39 @@ pub fn read_npy_matrix(path: impl AsRef<Path>) -> Result<Array2<f64>> {
 /// # Ok::<(), duckml_datasets::DatasetError>(())
 /// ```
 pub fn read_npy_vector(path: impl AsRef<Path>) -> Result<Array1<f64>> {
-    let (_, data, name) = read_npy_f64(path.as_ref(), 1)?;
-    if let Some(idx) = data.iter().position(|v| !v.is_finite()) {
-        return Err(DatasetError::NonFinite {
-            what: format!("'{name}'"),
-            index: idx,
-        });
-    }
-    Ok(Array1::from_vec(data))
+    let (_, data, name) = read_npy_file(path.as_ref(), 1)?;
+    into_vector(data, &name)
+}
+
+/// Reads a 1-D `float64` or `float32` `.npy` from any reader; see
+/// [`read_npy_matrix_from`] for how the unknown length is handled.
+///
+/// # Errors
+///
+/// As for [`read_npy_vector`]; a claim over the limit is a [`DatasetError::Npy`].
+///
+/// # Example
+///
+/// ```
+/// use duckml_datasets::{read_npy_vector_from, NpyOptions};
+///
+/// let header = "{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }\n";
+/// let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+/// bytes.extend_from_slice(&(header.len() as u16).to_le_bytes());
+/// bytes.extend_from_slice(header.as_bytes());
+/// bytes.extend_from_slice(&0.5f32.to_be_bytes());
+/// bytes.extend_from_slice(&4.0f32.to_be_bytes());
+/// let y = read_npy_vector_from(&bytes[..], "inline.npy", &NpyOptions::default())?;
+/// assert_eq!(y, ndarray::array![0.5, 4.0]);
+/// # Ok::<(), duckml_datasets::DatasetError>(())
+/// ```
+pub fn read_npy_vector_from(
+    reader: impl Read,
+    name: &str,
+    options: &NpyOptions,
+) -> Result<Array1<f64>> {
+    let (_, data) = read_npy_f64(reader, name, None, 1, options)?;
+    into_vector(data, name)
 }
 
 fn map_write_err(e: WriteNpyError, path: &str) -> DatasetError {
@@ -462,6 +583,112 @@ mod tests {
             DatasetError::Npy { message, .. } => message,
             other => panic!("expected an Npy error, got {other}"),
         }
+    }
+
+    /// A version-1 `.npy` with the given header text followed by `data`.
+    fn npy_bytes(dict: &str, data: &[u8]) -> Vec<u8> {
+        let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+        bytes.extend_from_slice(&(dict.len() as u16).to_le_bytes());
+        bytes.extend_from_slice(dict.as_bytes());
+        bytes.extend_from_slice(data);
+        bytes
+    }
+
+    #[test]
+    fn nested_extra_key_is_refused_in_linear_time() {
+        // The campaign's 160-byte file that hung py_literal, and a much deeper one.
+        for depth in [70, 4000] {
+            let dict = format!(
+                "{{'descr': '<f8', 'fortran_order': False, 'shape': (1,), 'x': {}{}}}\n",
+                "(".repeat(depth),
+                ")".repeat(depth)
+            );
+            let f = TempFile::new("nested", "npy");
+            std::fs::write(&f.0, npy_bytes(&dict, &[0u8; 8])).unwrap();
+            let t0 = std::time::Instant::now();
+            let e = read_npy_vector(&f.0).unwrap_err();
+            assert!(t0.elapsed().as_secs() < 1);
+            let msg = npy_message(&e);
+            assert!(msg.contains("unexpected key \"x\""), "{msg}");
+            assert!(msg.contains("at byte 56"), "{msg}");
+        }
+    }
+
+    #[test]
+    fn huge_dtype_size_is_named_not_multiplied() {
+        // Found by the npy fuzz target: the size in bits overflowed usize.
+        let f = TempFile::new("dtype_size", "npy");
+        let dict = "{'descr': '<f0000000000016415282065675765533', 'fortran_order': False, 'shape': (2,), }\n";
+        std::fs::write(&f.0, npy_bytes(dict, &[0u8; 16])).unwrap();
+        let e = read_npy_vector(&f.0).unwrap_err();
+        assert!(npy_message(&e).contains("unsupported dtype"), "{e}");
+        assert!(npy_message(&e).contains("(unknown)"), "{e}");
+    }
+
+    #[test]
+    fn header_length_is_capped() {
+        let f = TempFile::new("longhdr", "npy");
+        let mut bytes = b"\x93NUMPY\x02\x00".to_vec();
+        bytes.extend_from_slice(&(u32::MAX).to_le_bytes());
+        std::fs::write(&f.0, &bytes).unwrap();
+        let e = read_npy_matrix(&f.0).unwrap_err();
+        assert!(npy_message(&e).contains("over the limit of 10000"), "{e}");
+    }
+
+    #[test]
+    fn stream_claims_are_bounded() {
+        let opts = NpyOptions::default();
+        // A huge claimed shape on a source of unknown length: refused up front.
+        let dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000000, 1000), }\n";
+        let bytes = npy_bytes(dict, &[0u8; 64]);
+        let e = read_npy_matrix_from(&bytes[..], "pipe", &opts).unwrap_err();
+        assert!(
+            npy_message(&e).contains("over the limit of 1073741824"),
+            "{e}"
+        );
+        // Even followed by endless data, the read ends at once.
+        let endless = std::io::Read::chain(&bytes[..], std::io::repeat(0));
+        assert!(read_npy_matrix_from(endless, "pipe", &opts).is_err());
+        // A claim within the limit but short data: truncated, and only what
+        // arrived was buffered.
+        let dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (100000, 1000), }\n";
+        let bytes = npy_bytes(dict, &[0u8; 800]);
+        let e = read_npy_matrix_from(&bytes[..], "pipe", &opts).unwrap_err();
+        assert!(npy_message(&e).contains("truncated"), "{e}");
+        // Endless data after a modest claim: the claim is read, then the
+        // surplus is an error.
+        let dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }\n";
+        let head = npy_bytes(dict, &[]);
+        let endless = std::io::Read::chain(&head[..], std::io::repeat(0));
+        let e = read_npy_vector_from(endless, "pipe", &opts).unwrap_err();
+        assert!(npy_message(&e).contains("unexpected bytes"), "{e}");
+        // The limit is an option.
+        let dict = "{'descr': '<f8', 'fortran_order': True, 'shape': (2, 2), }\n";
+        let data: Vec<u8> = [1.0f64, 3.0, 2.0, 4.0]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        let bytes = npy_bytes(dict, &data);
+        let x = read_npy_matrix_from(&bytes[..], "pipe", &opts).unwrap();
+        assert_eq!(x, array![[1.0, 2.0], [3.0, 4.0]]);
+        let tight = NpyOptions {
+            max_stream_bytes: 31,
+        };
+        assert!(read_npy_matrix_from(&bytes[..], "pipe", &tight).is_err());
+    }
+
+    #[test]
+    fn structured_and_odd_dtypes_are_named() {
+        let f = TempFile::new("structured", "npy");
+        let dict =
+            "{'descr': [('a', '<f8'), ('b', '<i4')], 'fortran_order': False, 'shape': (1,), }\n";
+        std::fs::write(&f.0, npy_bytes(dict, &[0u8; 12])).unwrap();
+        let e = read_npy_vector(&f.0).unwrap_err();
+        assert!(npy_message(&e).contains("structured dtype"), "{e}");
+        let dict = "{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }\n";
+        std::fs::write(&f.0, npy_bytes(dict, &[0u8; 16])).unwrap();
+        let e = read_npy_vector(&f.0).unwrap_err();
+        assert!(npy_message(&e).contains("complex128"), "{e}");
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Seeded synthetic generators for sparse (CSR) design matrices.
 //!
 //! Like the dense generators in [`crate::generators`], every generator here
-//! draws from [`StdRng::seed_from_u64`], so the same arguments always give the
-//! same data on every platform, and the order of the draws is part of the
+//! draws from the stable ChaCha12 stream described there, so the same arguments
+//! always give the same data on every platform, and the order of the draws is part of the
 //! contract: first the design matrix `X` row by row (for each row, its column
 //! indices and then its values), then the true coefficients, then the response.
 //!
@@ -15,13 +15,14 @@
 use std::collections::HashSet;
 
 use ndarray::Array1;
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use rand_distr::StandardNormal;
 use sprs::CsMat;
 
 use crate::error::{DatasetError, Result};
-use crate::generators::{normal_vector, sigmoid, CLASSIFICATION_INTERCEPT, REGRESSION_INTERCEPT};
+use crate::generators::{
+    normal_vector, sigmoid, stream, Stream, CLASSIFICATION_INTERCEPT, REGRESSION_INTERCEPT,
+};
 
 /// A supervised synthetic problem with a sparse design matrix, together with
 /// the parameters that generated it.
@@ -92,7 +93,7 @@ fn vec_with_exact_capacity<T>(len: usize, what: &str) -> Result<Vec<T>> {
 /// Sparse design matrix: `n` rows, each with `k` distinct column indices drawn
 /// uniformly from `0..p` (Floyd's algorithm, then sorted) and iid N(0, 1)
 /// values.
-fn sparse_design(rng: &mut StdRng, n: usize, p: usize, k: usize, nnz: usize) -> Result<CsMat<f64>> {
+fn sparse_design(rng: &mut Stream, n: usize, p: usize, k: usize, nnz: usize) -> Result<CsMat<f64>> {
     let mut indptr: Vec<usize> = vec_with_exact_capacity(n + 1, "the CSR row pointer")?;
     let mut indices: Vec<usize> = vec_with_exact_capacity(nnz, "the CSR column indices")?;
     let mut data: Vec<f64> = vec_with_exact_capacity(nnz, "the CSR values")?;
@@ -149,7 +150,7 @@ fn sparse_linear_predictor(x: &CsMat<f64>, coef: &Array1<f64>, intercept: f64) -
 /// Draws the design matrix and the true coefficients shared by the sparse
 /// generators; returns them with the linear predictor `X coef + intercept`.
 fn sparse_problem(
-    rng: &mut StdRng,
+    rng: &mut Stream,
     n_samples: usize,
     n_features: usize,
     nnz_per_row: usize,
@@ -202,7 +203,7 @@ pub fn make_sparse_classification(
     nnz_per_row: usize,
     seed: u64,
 ) -> Result<SparseRegression> {
-    let mut rng = StdRng::seed_from_u64(seed);
+    let mut rng = stream(seed);
     let intercept = CLASSIFICATION_INTERCEPT;
     let (x, coef, mut y) = sparse_problem(&mut rng, n_samples, n_features, nnz_per_row, intercept)?;
     for yi in y.iter_mut() {
@@ -257,7 +258,7 @@ pub fn make_sparse_regression(
             "noise must be finite and non-negative, got {noise}"
         )));
     }
-    let mut rng = StdRng::seed_from_u64(seed);
+    let mut rng = stream(seed);
     let intercept = REGRESSION_INTERCEPT;
     let (x, coef, mut y) = sparse_problem(&mut rng, n_samples, n_features, nnz_per_row, intercept)?;
     if noise > 0.0 {

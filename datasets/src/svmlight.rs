@@ -12,21 +12,59 @@
 //! be strictly increasing, as scikit-learn's `load_svmlight_file` requires.
 //! Features that do not appear are zero; features that appear with the value
 //! 0 are kept as explicit entries.
+//!
+//! # Numbering
+//!
+//! Whether indices count from 0 or 1 is not written in the file. The reader
+//! takes it as an option ([`ZeroBased`]) and reports the numbering it used in
+//! [`SparseTable::numbering`], saying whether it was detected. Detection
+//! ([`ZeroBased::Auto`]) can only see whether an index 0 occurs, so two files of
+//! one data set can be read differently: a zero-based training file, and a test
+//! file whose column 0 happens to be empty. Record the training file's
+//! numbering and pass it when reading the files that go with it:
+//!
+//! ```
+//! use duckml_datasets::{read_svmlight_str, SvmlightOptions, ZeroBased};
+//!
+//! let train = read_svmlight_str("1 0:1 2:5\n0 1:2\n", "train", &SvmlightOptions::default())?;
+//! assert!(train.numbering.zero_based && train.numbering.auto_detected);
+//!
+//! let opts = SvmlightOptions {
+//!     n_features: Some(train.n_features()),
+//!     zero_based: ZeroBased::from(train.numbering),
+//!     ..SvmlightOptions::default()
+//! };
+//! let test = read_svmlight_str("1 2:7\n", "test", &opts)?;
+//! assert_eq!(test.x.indices(), [2]); // column 2, as in training (auto would say 1)
+//! assert!(!test.numbering.auto_detected);
+//! # Ok::<(), duckml_datasets::DatasetError>(())
+//! ```
+//!
+//! # Limits
+//!
+//! Lines are read no further than [`SvmlightOptions::max_line_bytes`], and
+//! without `n_features` no index may make the matrix wider than
+//! [`SvmlightOptions::max_features`]: nothing in the reader is sized by the
+//! number of columns, but every caller's per-feature vector would be, so one
+//! index `2^61` is an error naming its line, not a width (see [`crate::limits`]).
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::Path;
 
 use ndarray::Array1;
 use sprs::CsMat;
 
-use crate::error::{DatasetError, Result};
+use crate::error::{excerpt, DatasetError, Result};
+use crate::limits::{read_line_capped, DEFAULT_MAX_FEATURES, DEFAULT_MAX_LINE_BYTES};
 
 /// Whether the feature indices of an svmlight file count from 0 or from 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ZeroBased {
     /// One-based unless some index in the file is 0, in which case zero-based
-    /// (scikit-learn's `zero_based="auto"` rule).
+    /// (scikit-learn's `zero_based="auto"` rule). The outcome is reported in
+    /// [`SparseTable::numbering`]; see the [module documentation](self) for why
+    /// files that belong together should be read with one explicit numbering.
     #[default]
     Auto,
     /// Indices count from 0: index `j` is column `j`.
@@ -35,8 +73,30 @@ pub enum ZeroBased {
     No,
 }
 
-/// Options for [`read_svmlight`] and [`read_svmlight_str`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// The numbering an svmlight reader used, as reported in
+/// [`SparseTable::numbering`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NumberingDecision {
+    /// Indices were read as zero-based (index `j` is column `j`); otherwise as
+    /// one-based (index `j` is column `j - 1`).
+    pub zero_based: bool,
+    /// The numbering was detected ([`ZeroBased::Auto`]), not given.
+    pub auto_detected: bool,
+}
+
+/// The explicit option that reads another file the same way.
+impl From<NumberingDecision> for ZeroBased {
+    fn from(d: NumberingDecision) -> Self {
+        if d.zero_based {
+            ZeroBased::Yes
+        } else {
+            ZeroBased::No
+        }
+    }
+}
+
+/// Options for [`read_svmlight`], [`read_svmlight_str`] and [`read_svmlight_from`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SvmlightOptions {
     /// Number of columns of the result. `None` (the default) means one more
     /// than the largest column index in the file; with `Some(p)` every column
@@ -46,6 +106,25 @@ pub struct SvmlightOptions {
     pub n_features: Option<usize>,
     /// How indices are numbered (default [`ZeroBased::Auto`]).
     pub zero_based: ZeroBased,
+    /// Longest line in bytes, not counting its `'\n'` (default
+    /// [`DEFAULT_MAX_LINE_BYTES`], 16 MiB). A longer line is a
+    /// [`DatasetError::LineTooLong`] error, read no further than this.
+    pub max_line_bytes: usize,
+    /// Most columns an index may imply when `n_features` is `None` (default
+    /// [`DEFAULT_MAX_FEATURES`], 2^26). A given `n_features` is the caller's
+    /// own bound and replaces this one.
+    pub max_features: usize,
+}
+
+impl Default for SvmlightOptions {
+    fn default() -> Self {
+        Self {
+            n_features: None,
+            zero_based: ZeroBased::Auto,
+            max_line_bytes: DEFAULT_MAX_LINE_BYTES,
+            max_features: DEFAULT_MAX_FEATURES,
+        }
+    }
 }
 
 impl SvmlightOptions {
@@ -74,6 +153,8 @@ pub struct SparseTable {
     pub x: CsMat<f64>,
     /// Labels (responses), one per row.
     pub y: Array1<f64>,
+    /// How the indices were numbered, and whether that was detected.
+    pub numbering: NumberingDecision,
 }
 
 impl SparseTable {
@@ -100,12 +181,15 @@ impl SparseTable {
 /// Every error about the content names the file and the 1-based line number.
 ///
 /// * [`DatasetError::Io`] if the file cannot be read;
+/// * [`DatasetError::LineTooLong`] for a line longer than
+///   [`max_line_bytes`](SvmlightOptions::max_line_bytes);
 /// * [`DatasetError::Empty`] if it holds no data line;
 /// * [`DatasetError::Parse`] for a label or value that is not a number, a
 ///   feature without `:`, an index that is not a non-negative integer, indices
 ///   that are not strictly increasing within a line, an index 0 with
 ///   [`ZeroBased::No`], an index at or beyond
-///   [`n_features`](SvmlightOptions::n_features) when that is given, a
+///   [`n_features`](SvmlightOptions::n_features) when that is given (or
+///   [`max_features`](SvmlightOptions::max_features) when it is not), a
 ///   misplaced or malformed `qid`, or invalid UTF-8; its `column` is the
 ///   1-based whitespace-separated field of the line (the label is field 1);
 /// * [`DatasetError::NonFinite`] for a NaN or infinite label or value, with
@@ -162,15 +246,67 @@ pub fn read_svmlight_str(text: &str, name: &str, options: &SvmlightOptions) -> R
     parse_svmlight(text.as_bytes(), name, options)
 }
 
-/// Position of the first index that would be out of range under each numbering.
-#[derive(Default)]
-struct FirstOutOfRange {
-    /// (line, field, raw index) of the first raw index `>= n_features`
-    /// (out of range if the file is zero-based).
-    zero_based: Option<(usize, usize, usize)>,
-    /// (line, field, raw index) of the first raw index `> n_features`
-    /// (out of range if the file is one-based).
-    one_based: Option<(usize, usize, usize)>,
+/// Reads svmlight data from any reader (a pipe, bytes in memory); `name` stands
+/// in for a file name in error messages. See [`read_svmlight`] for the format
+/// and the errors. Memory grows with the entries read; no line is buffered
+/// beyond [`SvmlightOptions::max_line_bytes`].
+///
+/// # Example
+///
+/// ```
+/// use duckml_datasets::{read_svmlight_from, DatasetError, SvmlightOptions};
+///
+/// let t = read_svmlight_from(&b"1 3:0.5\r\n"[..], "pipe", &SvmlightOptions::default())?;
+/// assert_eq!(t.x.shape(), (1, 3));
+///
+/// // An index that would make the matrix 2^61 columns wide is refused at its line.
+/// let err = read_svmlight_from(&b"1 1:1\n0 2305843009213693952:1\n"[..], "big", &SvmlightOptions::default())
+///     .unwrap_err();
+/// assert!(matches!(err, DatasetError::Parse { line: 2, column: 2, .. }), "{err}");
+///
+/// // /dev/zero is not svmlight: the first line never ends, and the read stops.
+/// let opts = SvmlightOptions { max_line_bytes: 1 << 16, ..SvmlightOptions::default() };
+/// let err = read_svmlight_from(std::io::repeat(0), "/dev/zero", &opts).unwrap_err();
+/// assert!(matches!(err, DatasetError::LineTooLong { line: 1, .. }));
+/// # Ok::<(), DatasetError>(())
+/// ```
+pub fn read_svmlight_from(
+    reader: impl Read,
+    name: &str,
+    options: &SvmlightOptions,
+) -> Result<SparseTable> {
+    parse_svmlight(BufReader::new(reader), name, options)
+}
+
+/// The bound on raw indices: `n_features` when given, else `max_features`.
+struct IndexLimit {
+    limit: usize,
+    given: bool,
+}
+
+impl IndexLimit {
+    fn new(options: &SvmlightOptions) -> Self {
+        match options.n_features {
+            Some(limit) => Self { limit, given: true },
+            None => Self {
+                limit: options.max_features,
+                given: false,
+            },
+        }
+    }
+
+    /// Why `index` is out of range, given the numbering when it matters.
+    fn message(&self, index: usize, numbering: &str) -> String {
+        let p = self.limit;
+        if self.given {
+            format!("{numbering}feature index {index} is out of range for n_features = {p}")
+        } else {
+            format!(
+                "{numbering}feature index {index} is beyond the limit of {p} features \
+                 (SvmlightOptions::max_features)"
+            )
+        }
+    }
 }
 
 fn parse_error(path: &str, line: usize, column: usize, message: String) -> DatasetError {
@@ -195,12 +331,15 @@ fn parse_number(
             path,
             line,
             column,
-            format!("cannot parse {what} {token:?} as a number"),
+            format!("cannot parse {what} {} as a number", excerpt(token)),
         )
     })?;
     if !value.is_finite() {
         return Err(DatasetError::NonFinite {
-            what: format!("'{path}' line {line}, field {column} ({what} {token:?})"),
+            what: format!(
+                "'{path}' line {line}, field {column} ({what} {})",
+                excerpt(token)
+            ),
             index: row,
         });
     }
@@ -212,25 +351,26 @@ fn parse_svmlight<R: BufRead>(
     path: &str,
     options: &SvmlightOptions,
 ) -> Result<SparseTable> {
-    let io_err = |source: std::io::Error| DatasetError::Io {
-        path: path.to_string(),
-        source,
-    };
     let mut indptr: Vec<usize> = vec![0];
     // Raw indices as written in the file; shifted to zero-based at the end.
     let mut indices: Vec<usize> = Vec::new();
     let mut data: Vec<f64> = Vec::new();
     let mut labels: Vec<f64> = Vec::new();
     let mut saw_zero_index = false;
-    let mut out_of_range = FirstOutOfRange::default();
+    let bound = IndexLimit::new(options);
+    // (line, field) of the first raw index equal to the limit: out of range
+    // only if the file turns out zero-based.
+    let mut first_at_limit: Option<(usize, usize)> = None;
     let mut buf: Vec<u8> = Vec::new();
     let mut line_no = 0usize;
 
-    loop {
-        buf.clear();
-        if reader.read_until(b'\n', &mut buf).map_err(io_err)? == 0 {
-            break;
-        }
+    while read_line_capped(
+        &mut reader,
+        &mut buf,
+        options.max_line_bytes,
+        path,
+        line_no + 1,
+    )? {
         line_no += 1;
         let text = std::str::from_utf8(&buf)
             .map_err(|_| parse_error(path, line_no, 0, "invalid UTF-8".into()))?;
@@ -258,7 +398,10 @@ fn parse_svmlight<R: BufRead>(
                     path,
                     line_no,
                     column,
-                    format!("expected index:value, found {field:?} (missing ':')"),
+                    format!(
+                        "expected index:value, found {} (missing ':')",
+                        excerpt(field)
+                    ),
                 ));
             };
             if idx_text == "qid" {
@@ -275,7 +418,7 @@ fn parse_svmlight<R: BufRead>(
                         path,
                         line_no,
                         column,
-                        format!("qid {val_text:?} is not an integer"),
+                        format!("qid {} is not an integer", excerpt(val_text)),
                     ));
                 }
                 continue;
@@ -286,14 +429,15 @@ fn parse_svmlight<R: BufRead>(
             } else {
                 None
             };
-            // Larger indices cannot be columns of any matrix we could use.
-            let index = index.filter(|&j| j <= isize::MAX as usize);
             let Some(index) = index else {
                 return Err(parse_error(
                     path,
                     line_no,
                     column,
-                    format!("feature index {idx_text:?} is not a non-negative integer (or is too large)"),
+                    format!(
+                        "feature index {} is not a non-negative integer (or is too large)",
+                        excerpt(idx_text)
+                    ),
                 ));
             };
             if indices.len() > row_start {
@@ -321,13 +465,12 @@ fn parse_svmlight<R: BufRead>(
                 }
                 saw_zero_index = true;
             }
-            if let Some(p) = options.n_features {
-                if index >= p && out_of_range.zero_based.is_none() {
-                    out_of_range.zero_based = Some((line_no, column, index));
-                }
-                if index > p && out_of_range.one_based.is_none() {
-                    out_of_range.one_based = Some((line_no, column, index));
-                }
+            // Above the limit is out of range whatever the numbering: stop now.
+            if index > bound.limit {
+                return Err(parse_error(path, line_no, column, bound.message(index, "")));
+            }
+            if index == bound.limit && first_at_limit.is_none() {
+                first_at_limit = Some((line_no, column));
             }
             let value = parse_number(val_text, "value", path, line_no, column, row)?;
             indices.push(index);
@@ -347,25 +490,13 @@ fn parse_svmlight<R: BufRead>(
         ZeroBased::No => false,
         ZeroBased::Auto => saw_zero_index,
     };
-    if let Some(p) = options.n_features {
-        let first_bad = if zero_based {
-            out_of_range.zero_based
-        } else {
-            out_of_range.one_based
-        };
-        if let Some((line, column, index)) = first_bad {
-            let numbering = if zero_based {
-                "zero-based"
-            } else {
-                "one-based"
-            };
-            return Err(parse_error(
-                path,
-                line,
-                column,
-                format!("{numbering} feature index {index} is out of range for n_features = {p}"),
-            ));
-        }
+    if let (true, Some((line, column))) = (zero_based, first_at_limit) {
+        return Err(parse_error(
+            path,
+            line,
+            column,
+            bound.message(bound.limit, "zero-based "),
+        ));
     }
     if !zero_based {
         // Every index is at least 1 here: index 0 either is an error (No) or
@@ -376,7 +507,7 @@ fn parse_svmlight<R: BufRead>(
     }
     let n_cols = match options.n_features {
         Some(p) => p,
-        // Indices are at most isize::MAX, so this cannot overflow.
+        // Indices are at most max_features here, so this cannot overflow.
         None => indices.iter().max().map_or(0, |&m| m + 1),
     };
     indptr.shrink_to_fit();
@@ -394,6 +525,10 @@ fn parse_svmlight<R: BufRead>(
     Ok(SparseTable {
         x,
         y: Array1::from_vec(labels),
+        numbering: NumberingDecision {
+            zero_based,
+            auto_detected: options.zero_based == ZeroBased::Auto,
+        },
     })
 }
 
@@ -498,6 +633,7 @@ mod tests {
             &SvmlightOptions {
                 n_features,
                 zero_based,
+                ..SvmlightOptions::default()
             },
         )
     }
@@ -554,6 +690,105 @@ mod tests {
         assert_eq!(t.x.to_dense(), array![[0.0, 1.0, 0.0, 3.0]]);
         let msg = err_at(read_with("1 1:1\n2 0:1\n", None, ZeroBased::No), 2);
         assert!(msg.contains("index 0"), "{msg}");
+    }
+
+    #[test]
+    fn numbering_is_reported_and_reusable() {
+        // The campaign's pair: a zero-based training file, and a test file
+        // whose column 0 happens to be empty.
+        let train = read("1 0:1 2:5\n0 1:2\n").unwrap();
+        let detected = |zero_based| NumberingDecision {
+            zero_based,
+            auto_detected: true,
+        };
+        assert_eq!(train.numbering, detected(true));
+        let test_text = "1 2:7\n";
+        // Auto alone reads the test file one-based: index 2 becomes column 1.
+        let auto = read_with(test_text, Some(3), ZeroBased::Auto).unwrap();
+        assert_eq!(auto.numbering, detected(false));
+        assert_eq!(auto.x.indices(), &[1]);
+        // With the training file's numbering, column 2 as in training.
+        let test = read_with(test_text, Some(3), ZeroBased::from(train.numbering)).unwrap();
+        assert_eq!(test.x.indices(), &[2]);
+        assert_eq!(
+            test.numbering,
+            NumberingDecision {
+                zero_based: true,
+                auto_detected: false
+            }
+        );
+        assert_eq!(
+            ZeroBased::from(NumberingDecision {
+                zero_based: false,
+                auto_detected: true
+            }),
+            ZeroBased::No
+        );
+    }
+
+    #[test]
+    fn huge_indices_are_errors_at_their_line() {
+        for index in [1u64 << 30, 1 << 61, u64::MAX] {
+            let text = format!("1 1:1\n0 3:1 {index}:2\n");
+            let msg = err_at(read(&text), 2);
+            assert!(msg.contains("column 3"), "{msg}");
+            assert!(msg.contains("max_features"), "{msg}");
+        }
+        let msg = err_at(read("1 99999999999999999999999999:1\n"), 1);
+        assert!(msg.contains("too large"), "{msg}");
+        // The limit is an option, exact at its edge for either numbering.
+        let opts = |zero_based| SvmlightOptions {
+            max_features: 4,
+            zero_based,
+            ..SvmlightOptions::default()
+        };
+        let t = read_svmlight_str("1 4:1\n", "t.svm", &opts(ZeroBased::Auto)).unwrap();
+        assert_eq!(t.x.shape(), (1, 4));
+        let msg = err_at(
+            read_svmlight_str("1 4:1\n", "t.svm", &opts(ZeroBased::Yes)),
+            1,
+        );
+        assert!(
+            msg.contains("zero-based") && msg.contains("limit of 4"),
+            "{msg}"
+        );
+        let msg = err_at(
+            read_svmlight_str("1 3:1\n0 5:1\n", "t.svm", &opts(ZeroBased::No)),
+            2,
+        );
+        assert!(msg.contains("limit of 4"), "{msg}");
+        // A given n_features replaces max_features.
+        let t = read_with("1 9:1\n", Some(10), ZeroBased::Auto).unwrap();
+        assert_eq!(t.x.shape(), (1, 10));
+    }
+
+    #[test]
+    fn long_lines_are_capped() {
+        let small = SvmlightOptions {
+            max_line_bytes: 100,
+            ..SvmlightOptions::default()
+        };
+        let e = read_svmlight_from(std::io::repeat(0), "/dev/zero", &small).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                DatasetError::LineTooLong {
+                    line: 1,
+                    limit: 100,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        let long = format!("1 1:1\n# c\n1 1:{}\n", "0".repeat(200));
+        let e = read_svmlight_str(&long, "t.svm", &small).unwrap_err();
+        assert!(
+            matches!(e, DatasetError::LineTooLong { line: 3, .. }),
+            "{e}"
+        );
+        assert!(e.to_string().contains("'t.svm' line 3"), "{e}");
+        let exact = format!("1 1:{}\n", "0".repeat(96));
+        assert!(read_svmlight_str(&exact, "t.svm", &small).is_ok());
     }
 
     #[test]
