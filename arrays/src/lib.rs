@@ -2,8 +2,9 @@
 //!
 //! Estimators and solvers are written once against [`DataMatrix`] and
 //! [`SampleVector`]; each array type implements them: ndarray's dense matrices,
-//! sprs's CSR and CSC matrices, [`Chunked`] row blocks of any of them, and (feature
-//! `cuda`) `CudaMatrix` on the GPU. See `arrays/README.md` for the layout and how to
+//! sprs's CSR and CSC matrices, [`Chunked`] row blocks of any of them, (feature
+//! `cuda`) `CudaMatrix` on the GPU, and (feature `mpi`) `Distributed` rows spread over
+//! the processes of an MPI job. See `arrays/README.md` for the layout and how to
 //! add a backend.
 //!
 //! Layers, from the bottom: `element` (float types, GLM families, op enums),
@@ -35,6 +36,8 @@ mod chunked;
 #[cfg(feature = "cuda")]
 pub mod cuda;
 mod dense;
+#[cfg(feature = "mpi")]
+pub mod mpi;
 mod sparse;
 
 pub use chunked::{Chunked, ChunkedVector};
@@ -49,6 +52,8 @@ pub use element::{
     hash_uniform, BinaryOp, ElementCheck, ElementTerms, Float, GlmFamily, PairReduction, Reduction,
     UnaryOp,
 };
+#[cfg(feature = "mpi")]
+pub use mpi::{Comm, DistVector, Distributed, Mpi, Traffic};
 
 /// The contract's traits and the types their methods take, for code that calls the
 /// operations on a concrete array type: `use duckml_arrays::prelude::*;`.

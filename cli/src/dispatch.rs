@@ -105,6 +105,10 @@ pub fn with_array<F: CliFloat, T: ArrayTask<F>>(
             let chunked = Chunked::from_array(F::sparse(x).as_ref(), rows)?;
             run_chunked(&chunked, y, task)
         }
+        // Each process reads its own rows: the commands divert to `crate::mpi` first.
+        (ArraySpec::Mpi, _) => Err(CliError::Usage(
+            "--array mpi reads each process's rows itself; it is not built from loaded data".into(),
+        )),
     }
 }
 

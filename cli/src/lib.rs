@@ -16,6 +16,8 @@ mod flags;
 mod glm;
 mod input;
 mod logging;
+#[cfg(feature = "mpi")]
+mod mpi;
 mod output;
 pub mod schema;
 mod synthetic;

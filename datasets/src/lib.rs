@@ -35,6 +35,8 @@
 
 pub mod bundled;
 pub mod csv_io;
+#[cfg(feature = "mpi")]
+pub mod distributed;
 pub mod error;
 pub mod generators;
 pub mod image;
@@ -42,6 +44,7 @@ pub mod limits;
 pub mod npy_io;
 pub mod sparse_generators;
 pub mod svmlight;
+pub mod text_part;
 pub mod to_f32;
 
 pub use bundled::{breast_cancer, diabetes, randhie};
@@ -62,14 +65,15 @@ pub use limits::{
     DEFAULT_MAX_FEATURES, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_STREAM_BYTES, NPY_MAX_HEADER_LEN,
 };
 pub use npy_io::{
-    read_npy_matrix, read_npy_matrix_from, read_npy_vector, read_npy_vector_from, write_npy_matrix,
-    write_npy_vector, NpyOptions,
+    npy_shape, read_npy_matrix, read_npy_matrix_from, read_npy_matrix_rows, read_npy_vector,
+    read_npy_vector_from, read_npy_vector_rows, write_npy_matrix, write_npy_vector, NpyOptions,
 };
 pub use sparse_generators::{make_sparse_classification, make_sparse_regression, SparseRegression};
 pub use svmlight::{
     read_svmlight, read_svmlight_from, read_svmlight_str, write_svmlight, NumberingDecision,
     SparseTable, SvmlightOptions, ZeroBased,
 };
+pub use text_part::read_text_part;
 pub use to_f32::{csr_to_f32, matrix_to_f32, vector_to_f32};
 
 #[cfg(test)]

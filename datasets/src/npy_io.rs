@@ -11,6 +11,9 @@
 //! an exhausted memory (see [`crate::limits`]).
 
 mod header;
+mod rows;
+
+pub use rows::{npy_shape, read_npy_matrix_rows, read_npy_vector_rows};
 
 use std::fs::File;
 use std::io::{BufReader, ErrorKind, Read};

@@ -54,7 +54,9 @@ pub trait SampleBlock<F: Float>: DataMatrix<F> + Clone + Send + Sync + Sized {
     /// The columns of `self` followed by those of `other`.
     fn hcat(&self, other: &Self) -> Self;
 
-    /// The rows of the parts, one after another, as one block.
+    /// The rows of the parts, one after another, as one block. Graph operations stack
+    /// blocks; an array type whose [`GraphOps::supports_graphs`](super::GraphOps::supports_graphs)
+    /// fails may not support it (a distributed block panics: its rows would interleave).
     fn vcat(parts: &[&Self]) -> Self;
 
     /// Per row, the column of the largest absolute value (first on ties), stored as the

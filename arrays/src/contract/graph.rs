@@ -25,6 +25,14 @@ pub trait BlockSolve<C>: Send + Sync {
 /// default written on the core and [`ClusterOps`]; backends override what they can do
 /// beside the data.
 pub trait GraphOps<F: Float>: ClusterOps<F> {
+    /// Whether this array type offers graph operations over its rows (spectral
+    /// clustering checks before it starts): `Ok` by default; an array type whose rows
+    /// cannot meet (a distributed matrix, whose affinities would need every process's
+    /// rows) returns [`ArrayError::Unsupported`] naming the types that can.
+    fn supports_graphs(&self) -> Result<(), ArrayError> {
+        Ok(())
+    }
+
     /// `X V` for a block `V` of `n_cols` rows (a graph times a block of vectors, for a
     /// square `X` split like `V`). The default copies `V` to the host and makes one
     /// `X v` per column; backends multiply beside the data.

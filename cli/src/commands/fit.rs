@@ -72,7 +72,12 @@ impl FitArgs {
     }
 
     /// The printed result of `fit` on `array`, for x of `shape`.
-    fn output(&self, fit: &FitSummary, array: ArraySpec, shape: (usize, usize)) -> FitOutput {
+    pub(crate) fn output(
+        &self,
+        fit: &FitSummary,
+        array: ArraySpec,
+        shape: (usize, usize),
+    ) -> FitOutput {
         FitOutput {
             model: self.model,
             solver: solver_key(self.solver).into(),
@@ -93,9 +98,9 @@ impl FitArgs {
 }
 
 /// The fit, on whichever array type was built.
-struct FitTask {
-    params: GlmParams,
-    keep_model: bool,
+pub(crate) struct FitTask {
+    pub(crate) params: GlmParams,
+    pub(crate) keep_model: bool,
 }
 
 impl<F: Float> ArrayTask<F> for FitTask {
@@ -112,6 +117,10 @@ impl<F: Float> ArrayTask<F> for FitTask {
 
 /// Runs `duckml fit`.
 pub fn run(args: &FitArgs) -> Result<(), CliError> {
+    #[cfg(feature = "mpi")]
+    if args.array == Some(ArraySpec::Mpi) {
+        return crate::mpi::fit(args);
+    }
     let params = args.params();
     params.check_solver()?;
     let (x, y) = load_xy(&args.input, args.y.as_deref())?;

@@ -76,7 +76,7 @@ pub struct KmeansArgs {
 }
 
 impl KmeansArgs {
-    fn estimator(&self) -> KMeans {
+    pub(crate) fn estimator(&self) -> KMeans {
         let est = KMeans::new(self.k as usize)
             .init(self.init.init())
             .seed(self.seed)
@@ -90,8 +90,8 @@ impl KmeansArgs {
 }
 
 /// The fit, on whichever array type was built; returns the model and its seconds.
-struct KmeansTask {
-    est: KMeans,
+pub(crate) struct KmeansTask {
+    pub(crate) est: KMeans,
 }
 
 impl<F: Float> ArrayTask<F> for KmeansTask {
@@ -108,7 +108,7 @@ impl<F: Float> ArrayTask<F> for KmeansTask {
 }
 
 /// Samples per cluster.
-fn cluster_sizes(model: &KMeansModel) -> Vec<usize> {
+pub(crate) fn cluster_sizes(model: &KMeansModel) -> Vec<usize> {
     let k = model.centers().nrows();
     let mut counts = vec![0usize; k];
     for &l in model.labels() {
@@ -121,6 +121,10 @@ fn cluster_sizes(model: &KMeansModel) -> Vec<usize> {
 
 /// Runs `duckml kmeans`.
 pub fn run(args: &KmeansArgs) -> Result<(), CliError> {
+    #[cfg(feature = "mpi")]
+    if args.array == Some(ArraySpec::Mpi) {
+        return crate::mpi::kmeans(args);
+    }
     let loaded = load_x(&args.input, None)?;
     let array = ArraySpec::resolve(args.array, &loaded.x);
     let mut task = KmeansTask {

@@ -31,7 +31,7 @@ pub struct PredictArgs {
     pub out: Option<PathBuf>,
 }
 
-fn load_model(path: &Path) -> Result<FittedModel, CliError> {
+pub(crate) fn load_model(path: &Path) -> Result<FittedModel, CliError> {
     let text = std::fs::read_to_string(path).map_err(|e| io_error(path, e))?;
     let saved = SavedModel::from_json(&text).map_err(|why| {
         CliError::Input(format!(
@@ -42,15 +42,15 @@ fn load_model(path: &Path) -> Result<FittedModel, CliError> {
     Ok(saved.model)
 }
 
-fn proba_needs_logistic() -> CliError {
+pub(crate) fn proba_needs_logistic() -> CliError {
     CliError::Usage("--proba needs a logistic regression model".into())
 }
 
 /// The prediction, on whichever array type was built. Models hold `f64` coefficients
 /// and predict on `f64` data.
-struct PredictTask<'a> {
-    model: &'a FittedModel,
-    proba: bool,
+pub(crate) struct PredictTask<'a> {
+    pub(crate) model: &'a FittedModel,
+    pub(crate) proba: bool,
 }
 
 impl ArrayTask<f64> for PredictTask<'_> {
@@ -73,6 +73,10 @@ impl ArrayTask<f64> for PredictTask<'_> {
 
 /// Runs `duckml predict`.
 pub fn run(args: &PredictArgs) -> Result<(), CliError> {
+    #[cfg(feature = "mpi")]
+    if args.array == Some(ArraySpec::Mpi) {
+        return crate::mpi::predict(args);
+    }
     let model = load_model(&args.model)?;
     if args.proba && model.kind() != ModelKind::Logistic {
         return Err(proba_needs_logistic());

@@ -16,6 +16,9 @@ pub enum ArraySpec {
     /// `Chunked<A>` of row blocks, `A` the input's own storage (dense or CSR);
     /// `None` rows: the default, `ceil(n / (2 * threads))`, at least 1000.
     Chunked(Option<usize>),
+    /// `Distributed` rows over the processes of an MPI job (feature `mpi`; run under
+    /// `mpirun`): each process reads its own rows (`cli/src/mpi/`).
+    Mpi,
 }
 
 impl ArraySpec {
@@ -25,6 +28,7 @@ impl ArraySpec {
             ArraySpec::Dense => "dense",
             ArraySpec::Sparse => "sparse",
             ArraySpec::Chunked(_) => "chunked",
+            ArraySpec::Mpi => "mpi",
         }
     }
 
@@ -66,6 +70,10 @@ fn possible_arrays() -> Vec<PossibleValue> {
              ceil(n / (2 * threads)) rows each, at least 1000",
         ),
         PossibleValue::new("chunked:ROWS").help("row blocks of ROWS rows"),
+        PossibleValue::new("mpi").help(
+            "rows spread over the processes of an MPI job (run under mpirun; each process \
+             reads its own rows; needs a build with --features mpi)",
+        ),
     ]
 }
 
@@ -89,6 +97,8 @@ impl FromStr for ArraySpec {
             "dense" => Ok(ArraySpec::Dense),
             "sparse" | "csr" => Ok(ArraySpec::Sparse),
             "chunked" => Ok(ArraySpec::Chunked(None)),
+            "mpi" if cfg!(feature = "mpi") => Ok(ArraySpec::Mpi),
+            "mpi" => Err("--array mpi needs a duckml built with --features mpi".into()),
             other => {
                 let rows = other.strip_prefix("chunked:").ok_or_else(bad)?;
                 match rows.parse::<usize>() {
@@ -152,6 +162,10 @@ mod tests {
     fn every_listed_value_parses() {
         for v in possible_arrays() {
             let text = v.get_name().replace("ROWS", "10");
+            if text == "mpi" && !cfg!(feature = "mpi") {
+                assert!(text.parse::<ArraySpec>().is_err());
+                continue;
+            }
             assert!(text.parse::<ArraySpec>().is_ok(), "{text}");
         }
     }

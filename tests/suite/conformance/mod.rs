@@ -16,12 +16,14 @@ mod spectral;
 
 use crate::common::primitives::PrimitivesOnly;
 use duckml::arrays::{Chunked, MatrixCore};
-use finite::run_finite_suite;
-use glm::run_glm_suite;
-use kmeans::run_kmeans_suite;
+// Public so that the MPI test binary (tests/mpi/conformance.rs), which includes this
+// module, runs the same checks.
+pub use finite::run_finite_suite;
+pub use glm::run_glm_suite;
+pub use kmeans::run_kmeans_suite;
 use ndarray::{Array1, Array2};
-use ops::run_ops_suite;
-use spectral::run_spectral_suite;
+pub use ops::run_ops_suite;
+pub use spectral::run_spectral_suite;
 use sprs::CsMat;
 
 /// Tolerances for one element type.
@@ -79,7 +81,7 @@ pub struct KMeansTolerance {
 
 /// CSR with every non-zero of `x` stored, NaN included (`csr_from_dense` drops NaN,
 /// since it keeps `|v| > 0`).
-fn csr(x: &Array2<f64>) -> CsMat<f64> {
+pub fn csr(x: &Array2<f64>) -> CsMat<f64> {
     let mut t = sprs::TriMat::new(x.dim());
     for ((i, j), &v) in x.indexed_iter() {
         if v != 0.0 {

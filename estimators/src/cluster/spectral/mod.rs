@@ -297,9 +297,12 @@ impl SpectralClustering {
     ///
     /// Errors: empty or non-finite input, `n_clusters` 0 or above n, `n_components`
     /// above n, `n_neighbors` 0 or above n, a non-square precomputed affinity,
-    /// parameters out of range. A graph that is not connected is fitted with a warning
+    /// parameters out of range, an array type without graph operations
+    /// ([`duckml_arrays::ArrayError::Unsupported`]). A graph that is not connected is fitted with a warning
     /// (as scikit-learn).
     pub fn fit<F: Float, X: DataMatrix<F>>(&self, x: &X) -> Result<SpectralModel> {
+        // An array type without graph operations (a distributed matrix) says so first.
+        x.supports_graphs()?;
         let m = self.check(x)?;
         match self.affinity {
             Affinity::Precomputed => self.fit_graph(x, m, false),
