@@ -1,6 +1,7 @@
 //! What every MPI test binary shares: MPI set up once, a panic on any process ends the
 //! whole job at once (`MPI_Abort`, so no process waits forever in a collective), named
 //! checks reported by rank 0, and the row splits the tests use.
+#![allow(dead_code)] // each test binary uses some of the splits
 
 use duckml::arrays::{Comm, Mpi};
 use std::ops::Range;
