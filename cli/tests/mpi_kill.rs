@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 
 fn mpirun(np: usize, args: &[&str]) -> Command {
     let mut c = Command::new("mpirun");
-    c.args(["-np", &np.to_string(), env!("CARGO_BIN_EXE_duckml")]).args(args);
+    c.args(["-np", &np.to_string(), env!("CARGO_BIN_EXE_duckml")])
+        .args(args);
     c.env("OMPI_ALLOW_RUN_AS_ROOT", "1")
         .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
         .env("OMPI_MCA_rmaps_base_oversubscribe", "1");
@@ -55,8 +56,23 @@ fn main() {
     let mut job = mpirun(
         2,
         &[
-            "fit", "--array", "mpi", "--model", "logistic", "--solver", "gd", "--tol", "1e-300",
-            "--max-iter", "1000000", "--x", &xs, "--y", &ys, "--save", &ms,
+            "fit",
+            "--array",
+            "mpi",
+            "--model",
+            "logistic",
+            "--solver",
+            "gd",
+            "--tol",
+            "1e-300",
+            "--max-iter",
+            "1000000",
+            "--x",
+            &xs,
+            "--y",
+            &ys,
+            "--save",
+            &ms,
         ],
     )
     .stdout(Stdio::null())
@@ -73,16 +89,25 @@ fn main() {
     };
     assert_eq!(pids.len(), 2, "mpirun started {pids:?}");
     std::thread::sleep(Duration::from_secs(3)); // well into the fit
-    assert!(job.try_wait().unwrap().is_none(), "the fit ended before the kill");
+    assert!(
+        job.try_wait().unwrap().is_none(),
+        "the fit ended before the kill"
+    );
     let killed = Instant::now();
-    Command::new("kill").args(["-9", &pids[1].to_string()]).status().unwrap();
+    Command::new("kill")
+        .args(["-9", &pids[1].to_string()])
+        .status()
+        .unwrap();
     let status = wait(&mut job, Duration::from_secs(30)).unwrap_or_else(|| {
         let _ = job.kill();
         panic!("mpirun still running 30 s after a rank was killed")
     });
     assert!(!status.success(), "mpirun exited 0 after a rank was killed");
     assert!(!model.exists(), "a model file was written by a killed job");
-    let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(leftovers.len(), 2, "files left: {leftovers:?}");
     println!(
         "test killed_rank_ends_the_job ... ok (mpirun exited {:?} {:.1} s after the kill)",
@@ -92,13 +117,29 @@ fn main() {
 
     // A missing file: every rank exits non-zero, one message naming the rank and file.
     let t = Instant::now();
-    let out = mpirun(3, &["fit", "--array", "mpi", "--model", "logistic", "--x", &s(&dir.join("nope.npy")), "--y", &ys])
-        .output()
-        .unwrap();
+    let out = mpirun(
+        3,
+        &[
+            "fit",
+            "--array",
+            "mpi",
+            "--model",
+            "logistic",
+            "--x",
+            &s(&dir.join("nope.npy")),
+            "--y",
+            &ys,
+        ],
+    )
+    .output()
+    .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert_eq!(err.matches("error: ").count(), 1, "{err}");
-    assert!(err.contains("error: rank 0") && err.contains("nope.npy"), "{err}");
+    assert!(
+        err.contains("error: rank 0") && err.contains("nope.npy"),
+        "{err}"
+    );
     assert!(t.elapsed() < Duration::from_secs(60));
     println!(
         "test missing_input_ends_every_rank ... ok ({:.1} s)",

@@ -6,8 +6,13 @@
 mod harness;
 
 use duckml::arrays::{ArrayError, Comm, Distributed, MatrixCore};
-use duckml::datasets::distributed::{read_npy_distributed, read_npy_x_distributed, read_svmlight_distributed};
-use duckml::datasets::{make_blobs, make_classification, write_npy_matrix, write_npy_vector, write_svmlight, SvmlightOptions};
+use duckml::datasets::distributed::{
+    read_npy_distributed, read_npy_x_distributed, read_svmlight_distributed,
+};
+use duckml::datasets::{
+    make_blobs, make_classification, write_npy_matrix, write_npy_vector, write_svmlight,
+    SvmlightOptions,
+};
 use duckml::estimators::{KMeans, LogisticRegression, PoissonRegression};
 use duckml::solvers::SolverChoice;
 use harness::{balanced, Harness};
@@ -19,7 +24,10 @@ fn dir(comm: &Comm, tag: &str) -> PathBuf {
     let job = std::env::var("OMPI_MCA_orte_ess_jobid")
         .or_else(|_| std::env::var("PMIX_NAMESPACE"))
         .unwrap_or_else(|_| "job".into());
-    let d = std::env::temp_dir().join(format!("duckml-mpi-{}-{tag}", job.replace(['/', '@', '.'], "_")));
+    let d = std::env::temp_dir().join(format!(
+        "duckml-mpi-{}-{tag}",
+        job.replace(['/', '@', '.'], "_")
+    ));
     std::fs::create_dir_all(&d).unwrap();
     comm.barrier();
     d
@@ -54,7 +62,12 @@ fn main() {
         if c.rank() != last {
             write_npy_matrix(mine.join("x.npy"), &data.x).unwrap();
         }
-        expect_rank_error(c, read_npy_x_distributed(c, &mine.join("x.npy")), last, "x.npy");
+        expect_rank_error(
+            c,
+            read_npy_x_distributed(c, &mine.join("x.npy")),
+            last,
+            "x.npy",
+        );
     });
 
     h.check("faults::truncated_file_on_one_rank", |c| {
@@ -115,38 +128,68 @@ fn main() {
             SolverChoice::ProximalGradient,
             SolverChoice::Admm,
         ] {
-            let est = LogisticRegression::new().alpha(1e-2).solver(solver).tol(1e-10).max_iter(20_000);
+            let est = LogisticRegression::new()
+                .alpha(1e-2)
+                .solver(solver)
+                .tol(1e-10)
+                .max_iter(20_000);
             let single = est.fit(&data.x, &data.y).unwrap();
             let dist = est.fit(&x, &y).unwrap();
             let r = rel(dist.objective(), single.objective());
-            assert!(r < 1e-10, "{solver:?}: objective {} vs {} (rel {r:e})", dist.objective(), single.objective());
+            assert!(
+                r < 1e-10,
+                "{solver:?}: objective {} vs {} (rel {r:e})",
+                dist.objective(),
+                single.objective()
+            );
             // The model is the same on every process: sum its coefficients' bits.
-            let bits: Vec<f64> = dist.coef_f64().iter().map(|v| v.to_bits() as f64 / 2f64.powi(40)).collect();
+            let bits: Vec<f64> = dist
+                .coef_f64()
+                .iter()
+                .map(|v| v.to_bits() as f64 / 2f64.powi(40))
+                .collect();
             let mut sum = bits.clone();
             c.sum(&mut sum);
             let n = c.size() as f64;
-            assert!(sum.iter().zip(&bits).all(|(s, b)| *s == b * n), "{solver:?}: models differ between processes");
+            assert!(
+                sum.iter().zip(&bits).all(|(s, b)| *s == b * n),
+                "{solver:?}: models differ between processes"
+            );
         }
-        let est = PoissonRegression::new().alpha(1e-2).solver(SolverChoice::Lbfgs).tol(1e-10);
+        let est = PoissonRegression::new()
+            .alpha(1e-2)
+            .solver(SolverChoice::Lbfgs)
+            .tol(1e-10);
         let yp = data.y.mapv(|v| v * 2.0);
         let (_, ypd) = (x.n_rows(), x.vector_from_host(yp.view()).unwrap());
-        let r = rel(est.fit(&x, &ypd).unwrap().objective(), est.fit(&data.x, &yp).unwrap().objective());
+        let r = rel(
+            est.fit(&x, &ypd).unwrap().objective(),
+            est.fit(&data.x, &yp).unwrap().objective(),
+        );
         assert!(r < 1e-10, "poisson rel {r:e}");
     });
 
     h.check("determinism::sparse_rows_by_byte_range", |c| {
         let d = dir(c, "svm");
         let data = make_classification(1_001, 6, 5).unwrap();
-        let csr = sprs::CsMat::csr_from_dense(data.x.mapv(|v| if v.abs() > 0.8 { v } else { 0.0 }).view(), 0.0);
+        let csr = sprs::CsMat::csr_from_dense(
+            data.x.mapv(|v| if v.abs() > 0.8 { v } else { 0.0 }).view(),
+            0.0,
+        );
         if c.rank() == 0 {
             write_svmlight(d.join("d.svm"), &csr, &data.y).unwrap();
         }
         c.barrier();
-        let whole = duckml::datasets::read_svmlight(d.join("d.svm"), &SvmlightOptions::default()).unwrap();
-        let (x, y) = read_svmlight_distributed(c, &d.join("d.svm"), &SvmlightOptions::default()).unwrap();
+        let whole =
+            duckml::datasets::read_svmlight(d.join("d.svm"), &SvmlightOptions::default()).unwrap();
+        let (x, y) =
+            read_svmlight_distributed(c, &d.join("d.svm"), &SvmlightOptions::default()).unwrap();
         assert_eq!((x.n_rows(), x.n_cols()), whole.x.shape());
         let est = LogisticRegression::new().tol(1e-10);
-        let r = rel(est.fit(&x, &y).unwrap().objective(), est.fit(&whole.x, &whole.y).unwrap().objective());
+        let r = rel(
+            est.fit(&x, &y).unwrap().objective(),
+            est.fit(&whole.x, &whole.y).unwrap().objective(),
+        );
         assert!(r < 1e-10, "svmlight rel {r:e}");
     });
 
@@ -156,12 +199,19 @@ fn main() {
         let x = Distributed::new(c, blobs.x.slice(s![r, ..]).to_owned()).unwrap();
         for init in [
             duckml::estimators::Init::KMeansPlusPlus,
-            duckml::estimators::Init::KMeansParallel { rounds: 5, oversampling: 2.0 },
+            duckml::estimators::Init::KMeansParallel {
+                rounds: 5,
+                oversampling: 2.0,
+            },
         ] {
             let km = KMeans::new(6).seed(3).init(init.clone());
             let single = km.fit(&blobs.x).unwrap();
             let dist = km.fit(&x).unwrap();
-            assert_eq!(dist.labels(), single.labels(), "{init:?}: partitions differ");
+            assert_eq!(
+                dist.labels(),
+                single.labels(),
+                "{init:?}: partitions differ"
+            );
             assert!(rel(dist.inertia(), single.inertia()) < 1e-10);
         }
     });
