@@ -22,7 +22,10 @@ fn main() {
     let mpi = Mpi::init().expect("MPI");
     let comm = mpi.world();
     let root = comm.rank() == 0;
-    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(200_000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(200_000);
     if root {
         println!("processes {}, rows per process {n}", comm.size());
         println!("allreduce p, median seconds, GB/s of payload");
@@ -44,10 +47,15 @@ fn main() {
     }
     // Dense pass: n x 100.
     let p = 100;
-    let x = Array2::from_shape_fn((n, p), |(i, j)| ((i * 31 + j * 17) % 97) as f64 / 97.0 - 0.5);
+    let x = Array2::from_shape_fn((n, p), |(i, j)| {
+        ((i * 31 + j * 17) % 97) as f64 / 97.0 - 0.5
+    });
     let y = Array1::from_shape_fn(n, |i| (i % 2) as f64);
     let coef = Array1::from_elem(p, 0.01);
-    let lin = Linear { coef: coef.view(), intercept: 0.1 };
+    let lin = Linear {
+        coef: coef.view(),
+        intercept: 0.1,
+    };
     let mut times = Vec::new();
     for _ in 0..7 {
         let t = Instant::now();
@@ -56,14 +64,20 @@ fn main() {
     }
     let m = median(times);
     if root {
-        println!("dense pass {n} x {p}: {m:.3e} s, {:.3e} rows/s, {:.2} GB/s", n as f64 / m, (n * p * 8) as f64 / m / 1e9);
+        println!(
+            "dense pass {n} x {p}: {m:.3e} s, {:.3e} rows/s, {:.2} GB/s",
+            n as f64 / m,
+            (n * p * 8) as f64 / m / 1e9
+        );
     }
     // CSR pass: 40 non-zeros a row among 10^6 hashed columns.
     let (cols, nnz) = (1_000_000usize, 40usize);
     let mut indptr = vec![0usize];
     let mut indices = Vec::with_capacity(n * nnz);
     for i in 0..n {
-        let mut row: Vec<usize> = (0..nnz).map(|k| (i.wrapping_mul(2_654_435_761) ^ (k * 40_503)) % cols).collect();
+        let mut row: Vec<usize> = (0..nnz)
+            .map(|k| (i.wrapping_mul(2_654_435_761) ^ (k * 40_503)) % cols)
+            .collect();
         row.sort_unstable();
         row.dedup();
         indices.extend(row);
@@ -73,7 +87,10 @@ fn main() {
     let stored = indices.len();
     let csr = sprs::CsMat::new((n, cols), indptr, indices, data);
     let coef = Array1::from_elem(cols, 0.001);
-    let lin = Linear { coef: coef.view(), intercept: 0.1 };
+    let lin = Linear {
+        coef: coef.view(),
+        intercept: 0.1,
+    };
     let mut times = Vec::new();
     for _ in 0..7 {
         let t = Instant::now();
@@ -84,6 +101,10 @@ fn main() {
     if root {
         // Bytes read: 8 (value) + 8 (index) per non-zero, 8 per row pointer.
         let bytes = (stored * 16 + n * 8) as f64;
-        println!("csr pass {n} x {cols} ({stored} nnz): {m:.3e} s, {:.3e} rows/s, {:.2} GB/s", n as f64 / m, bytes / m / 1e9);
+        println!(
+            "csr pass {n} x {cols} ({stored} nnz): {m:.3e} s, {:.3e} rows/s, {:.2} GB/s",
+            n as f64 / m,
+            bytes / m / 1e9
+        );
     }
 }

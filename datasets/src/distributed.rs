@@ -8,11 +8,12 @@
 //! |---|---|
 //! | `.npy` (2-D X, 1-D y) | the header, then its balanced row range by seeking |
 //! | svmlight | its byte range of the file, aligned to line starts ([`read_text_part`]) |
+//! | CSV | its byte range, aligned to line starts, plus the file's first line (so every process makes the same header decision) |
 
 use crate::error::DatasetError;
 use crate::{
-    npy_shape, read_npy_matrix_rows, read_npy_vector_rows, read_svmlight_str, read_text_part,
-    SvmlightOptions, ZeroBased,
+    npy_shape, read_csv_str, read_npy_matrix_rows, read_npy_vector_rows, read_svmlight_str,
+    read_text_part, CsvOptions, SvmlightOptions, ZeroBased,
 };
 use duckml_arrays::{ArrayError, Comm, DistVector, Distributed};
 use ndarray::{Array1, Array2};
@@ -202,4 +203,80 @@ fn part_error(e: DatasetError, rank: usize) -> DatasetError {
         },
         other => other,
     }
+}
+
+/// Reads a CSV file across the processes: each parses its byte range (lines assigned by
+/// their first byte) after the file's first line, so that every process decides about
+/// the header as a whole-file read would (and finds a named target column); a process
+/// other than the first drops that line again when it is data. Records must not span
+/// lines (no quoted line breaks). A collective.
+///
+/// Returns X and, when `options.target` names a column, y.
+///
+/// # Errors
+///
+/// The same [`ArrayError::Rank`] on every process when any process cannot read or
+/// parse its part (its line numbers count from the start of its part, the first line
+/// of the file being line 1).
+pub fn read_csv_distributed(
+    comm: &Comm,
+    path: &Path,
+    options: &CsvOptions,
+) -> Result<(Distributed<Array2<f64>>, Option<DistVector<Array1<f64>>>), ArrayError> {
+    let name = path.display().to_string();
+    let first = comm.rank() > 0;
+    let part = read_text_part(path, comm.rank(), comm.size()).and_then(|text| {
+        let head = if first {
+            first_line(path)?
+        } else {
+            String::new()
+        };
+        let empty = text.trim().is_empty();
+        match read_csv_str(&(head + &text), &name, options) {
+            Ok(t) => Ok(Some(t)),
+            // A process whose part is empty under a header line holds no rows.
+            Err(DatasetError::Empty { .. }) if empty => Ok(None),
+            Err(e) => Err(part_error(e, comm.rank())),
+        }
+    });
+    let mut part = comm.agree(part)?;
+    if let Some(t) = part.as_mut() {
+        if first && !t.header.present {
+            // The first line was rank 0's first record: drop it here.
+            t.x = t.x.slice(ndarray::s![1.., ..]).to_owned();
+            t.y = t.y.take().map(|y| y.slice(ndarray::s![1..]).to_owned());
+        }
+    }
+    let width = part.as_ref().map_or(0, |t| t.x.ncols() as u64);
+    let p = (u64::MAX - comm.min_u64(u64::MAX - width)) as usize;
+    let (x, y) = match part {
+        Some(t) => (t.x, t.y),
+        None => (
+            Array2::zeros((0, p)),
+            options.target.as_ref().map(|_| Array1::zeros(0)),
+        ),
+    };
+    let x = Distributed::new(comm, x)?;
+    let y = match y {
+        Some(y) => Some(x.local_vector(y.view())?),
+        None => None,
+    };
+    Ok((x, y))
+}
+
+/// The file's first line, with its line ending.
+fn first_line(path: &Path) -> Result<String, DatasetError> {
+    use std::io::BufRead;
+    let io = |source| DatasetError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let mut line = String::new();
+    std::io::BufReader::new(std::fs::File::open(path).map_err(io)?)
+        .read_line(&mut line)
+        .map_err(io)?;
+    if !line.ends_with('\n') {
+        line.push('\n');
+    }
+    Ok(line)
 }

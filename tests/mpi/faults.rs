@@ -7,12 +7,13 @@ mod harness;
 
 use duckml::arrays::{ArrayError, Comm, Distributed, MatrixCore};
 use duckml::datasets::distributed::{
-    read_npy_distributed, read_npy_x_distributed, read_svmlight_distributed,
+    read_csv_distributed, read_npy_distributed, read_npy_x_distributed, read_svmlight_distributed,
 };
 use duckml::datasets::{
     make_blobs, make_classification, write_npy_matrix, write_npy_vector, write_svmlight,
     SvmlightOptions,
 };
+use duckml::datasets::{read_csv, write_csv, CsvOptions, TargetColumn};
 use duckml::estimators::{KMeans, LogisticRegression, PoissonRegression};
 use duckml::solvers::SolverChoice;
 use harness::{balanced, Harness};
@@ -191,6 +192,41 @@ fn main() {
             est.fit(&whole.x, &whole.y).unwrap().objective(),
         );
         assert!(r < 1e-10, "svmlight rel {r:e}");
+    });
+
+    h.check("determinism::csv_rows_by_byte_range", |c| {
+        let d = dir(c, "csv");
+        let data = make_classification(997, 4, 8).unwrap();
+        let names: Vec<String> = (0..4).map(|j| format!("f{j}")).collect();
+        if c.rank() == 0 {
+            write_csv(
+                d.join("h.csv"),
+                &data.x,
+                Some(&data.y),
+                Some(names.as_slice()),
+            )
+            .unwrap();
+            write_csv(d.join("n.csv"), &data.x, Some(&data.y), None).unwrap();
+        }
+        c.barrier();
+        for (file, target) in [
+            ("h.csv", TargetColumn::Name("y".into())),
+            ("n.csv", TargetColumn::Last),
+        ] {
+            let opts = CsvOptions::with_target(target);
+            let whole = read_csv(d.join(file), &opts).unwrap();
+            let (x, y) = read_csv_distributed(c, &d.join(file), &opts).unwrap();
+            let y = y.expect("a target column");
+            assert_eq!(x.n_rows(), whole.x.nrows(), "{file}");
+            let est = LogisticRegression::new().tol(1e-10);
+            let r = rel(
+                est.fit(&x, &y).unwrap().objective(),
+                est.fit(&whole.x, whole.y.as_ref().unwrap())
+                    .unwrap()
+                    .objective(),
+            );
+            assert!(r < 1e-10, "{file}: rel {r:e}");
+        }
     });
 
     h.check("determinism::kmeans_partition", |c| {

@@ -1,15 +1,18 @@
 //! Each process reads its own rows of the input: `.npy` by seeking to its row range,
-//! svmlight by its byte range aligned to line starts (see
-//! `duckml::datasets::distributed`). CSV input is refused with `--array mpi` (convert
-//! it to `.npy` first): its header detection and quoted line breaks do not split.
+//! svmlight and CSV by their byte ranges aligned to line starts (see
+//! `duckml::datasets::distributed`; CSV records must not span lines). y comes from the
+//! svmlight labels, a CSV `--target`, or a `.npy` read at the rows X was split into.
 
 use crate::error::CliError;
+use crate::input::csv_options;
 use crate::input::{Format, InputArgs};
+use duckml::arrays::MatrixCore;
 use duckml::arrays::{Comm, DistVector, Distributed};
+use duckml::datasets::distributed::read_csv_distributed;
 use duckml::datasets::distributed::{
     read_npy_distributed, read_npy_x_distributed, read_svmlight_distributed,
 };
-use duckml::datasets::SvmlightOptions;
+use duckml::datasets::{npy_shape, read_npy_vector_rows, DatasetError, SvmlightOptions};
 use ndarray::{Array1, Array2};
 use sprs::CsMat;
 use std::path::Path;
@@ -25,7 +28,6 @@ pub(crate) enum DistInput {
 impl DistInput {
     /// The global shape.
     pub(crate) fn shape(&self) -> (usize, usize) {
-        use duckml::arrays::MatrixCore;
         match self {
             DistInput::Dense(x, _) => (x.n_rows(), x.n_cols()),
             DistInput::Sparse(x, _) => (x.n_rows(), x.n_cols()),
@@ -41,12 +43,11 @@ pub(crate) fn load(
     y_path: Option<&Path>,
     n_features: Option<usize>,
 ) -> Result<DistInput, CliError> {
-    if args.target.is_some() {
-        return Err(CliError::Usage(
-            "--target (CSV) is not read with --array mpi".into(),
-        ));
+    let format = args.format.resolve(&args.x)?;
+    if args.target.is_some() && !matches!(format, Format::Csv | Format::Tsv) {
+        return Err(CliError::Usage("--target is for CSV/TSV x files".into()));
     }
-    match args.format.resolve(&args.x)? {
+    match format {
         Format::Npy => match y_path {
             Some(y) => {
                 let (x, y) = read_npy_distributed(comm, &args.x, y)?;
@@ -70,8 +71,35 @@ pub(crate) fn load(
             let (x, y) = read_svmlight_distributed(comm, &args.x, &opts)?;
             Ok(DistInput::Sparse(x, y))
         }
-        Format::Csv | Format::Tsv | Format::Auto => Err(CliError::Usage(
-            "--array mpi reads .npy (X and y) or svmlight files; convert CSV to .npy first".into(),
-        )),
+        Format::Csv | Format::Tsv => {
+            let opts = csv_options(format, args.target.as_deref());
+            let (x, target) = read_csv_distributed(comm, &args.x, &opts)?;
+            let y = match (target, y_path) {
+                (Some(_), Some(_)) => {
+                    return Err(CliError::Usage(
+                        "give y by --target or --y, not both".into(),
+                    ))
+                }
+                (Some(y), None) => Some(y),
+                (None, Some(path)) => {
+                    let n = x.n_rows();
+                    let part = comm.agree(npy_shape(path).and_then(|shape| {
+                        if shape != [n] {
+                            return Err(DatasetError::Npy {
+                                path: path.display().to_string(),
+                                message: format!(
+                                    "shape {shape:?}, expected ({n},): one target per row"
+                                ),
+                            });
+                        }
+                        read_npy_vector_rows(path, x.row_range())
+                    }))?;
+                    Some(x.local_vector(part.view())?)
+                }
+                (None, None) => None,
+            };
+            Ok(DistInput::Dense(x, y))
+        }
+        Format::Auto => unreachable!("resolved above"),
     }
 }
