@@ -24,6 +24,9 @@ use std::path::Path;
 /// A distributed data set: this process's rows of X and y.
 pub type DistData<A, V> = (Distributed<A>, DistVector<V>);
 
+/// A distributed dense table: X, and y when a target column was named.
+pub type DistTable = (Distributed<Array2<f64>>, Option<DistVector<Array1<f64>>>);
+
 /// Rows `n r / P .. n (r + 1) / P` of `n`: process `r`'s share of `P` (balanced; the
 /// parts differ by at most one row when `P` does not divide `n`).
 ///
@@ -222,7 +225,7 @@ pub fn read_csv_distributed(
     comm: &Comm,
     path: &Path,
     options: &CsvOptions,
-) -> Result<(Distributed<Array2<f64>>, Option<DistVector<Array1<f64>>>), ArrayError> {
+) -> Result<DistTable, ArrayError> {
     let name = path.display().to_string();
     let first = comm.rank() > 0;
     let part = read_text_part(path, comm.rank(), comm.size()).and_then(|text| {

@@ -61,21 +61,23 @@ fn main() {
     h.check("mpi_csr_f64::finite_check", |c| {
         run_finite_suite(|x, y| split(c, x, y, skewed, csr))
     });
-    h.check("mpi_dense_f64::glm", |c| {
-        run_glm_suite(
-            "mpi_dense_f64",
-            |x, y| split(c, x, y, balanced, |a| a),
-            &F64,
-        )
-    });
-    h.check("mpi_chunked_csr_f64::glm", |c| {
-        let chunked_csr = |x: Array2<f64>| Chunked::from_array(&csr(x), 64).unwrap();
-        run_glm_suite(
-            "mpi_chunked_csr_f64",
-            |x, y| split(c, x, y, skewed, chunked_csr),
-            &F64,
-        )
-    });
+    if full {
+        h.check("mpi_dense_f64::glm", |c| {
+            run_glm_suite(
+                "mpi_dense_f64",
+                |x, y| split(c, x, y, balanced, |a| a),
+                &F64,
+            )
+        });
+        h.check("mpi_chunked_csr_f64::glm", |c| {
+            let chunked_csr = |x: Array2<f64>| Chunked::from_array(&csr(x), 64).unwrap();
+            run_glm_suite(
+                "mpi_chunked_csr_f64",
+                |x, y| split(c, x, y, skewed, chunked_csr),
+                &F64,
+            )
+        });
+    }
     h.check("mpi_dense_f64::kmeans", |c| {
         run_kmeans_suite(
             "mpi_dense_f64",
