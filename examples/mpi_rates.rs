@@ -18,6 +18,19 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+/// Median seconds of 7 runs of `f`.
+fn time_median<T>(f: impl Fn() -> T) -> f64 {
+    median(
+        (0..7)
+            .map(|_| {
+                let t = Instant::now();
+                std::hint::black_box(f());
+                t.elapsed().as_secs_f64()
+            })
+            .collect(),
+    )
+}
+
 fn main() {
     let mpi = Mpi::init().expect("MPI");
     let comm = mpi.world();
@@ -56,13 +69,7 @@ fn main() {
         coef: coef.view(),
         intercept: 0.1,
     };
-    let mut times = Vec::new();
-    for _ in 0..7 {
-        let t = Instant::now();
-        std::hint::black_box(x.glm_loss_grad(GlmFamily::Bernoulli, &y, lin));
-        times.push(t.elapsed().as_secs_f64());
-    }
-    let m = median(times);
+    let m = time_median(|| x.glm_loss_grad(GlmFamily::Bernoulli, &y, lin));
     if root {
         println!(
             "dense pass {n} x {p}: {m:.3e} s, {:.3e} rows/s, {:.2} GB/s",
@@ -98,13 +105,7 @@ fn csr_pass(comm: &duckml::arrays::Comm, n: usize, cols: usize, y: &Array1<f64>)
         coef: coef.view(),
         intercept: 0.1,
     };
-    let mut times = Vec::new();
-    for _ in 0..7 {
-        let t = Instant::now();
-        std::hint::black_box(csr.glm_loss_grad(GlmFamily::Bernoulli, y, lin));
-        times.push(t.elapsed().as_secs_f64());
-    }
-    let m = median(times);
+    let m = time_median(|| csr.glm_loss_grad(GlmFamily::Bernoulli, y, lin));
     if comm.rank() == 0 {
         // Bytes read: 8 (value) + 8 (index) per stored entry, 8 per row pointer.
         let bytes = (stored * 16 + n * 8) as f64;

@@ -2,12 +2,13 @@
 """dask-glm (admm, lbfgs, proximal_grad) and dask-ml KMeans on a dask.distributed
 LocalCluster with 2 single-threaded workers, on the files of make_data.py:
 
-    python benches/mpi/peers.py glm DIR ALPHA [MAX_ITER]
+    python benches/mpi/peers.py glm DIR ALPHA [MAX_ITER [SOLVERS]]
     python benches/mpi/peers.py kmeans DIR K [MAX_ITER]
 
 dask-glm minimises sum_i logloss_i + lamduh |b|^2 / 2 (no intercept); lamduh =
 ALPHA * n gives duckml's mean_i logloss_i + ALPHA |b|^2 / 2 (`--no-intercept`). The
-objective is printed in duckml's scaling. One line of results per solver.
+objective is printed in duckml's scaling. One line of results per solver; SOLVERS is a
+comma-separated subset of admm,lbfgs,proximal_grad (default all three).
 """
 import sys
 import time
@@ -17,7 +18,7 @@ import numpy as np
 from dask.distributed import Client, LocalCluster
 
 
-def glm(d, alpha, max_iter):
+def glm(d, alpha, max_iter, solvers):
     from dask_glm import algorithms
 
     x = np.load(f"{d}/x.npy", mmap_mode="r")
@@ -25,7 +26,7 @@ def glm(d, alpha, max_iter):
     n, p = x.shape
     X = da.from_array(x, chunks=(-(-n // 2), p)).persist()
     Y = da.from_array(y, chunks=(-(-n // 2),)).persist()
-    for name in ["admm", "lbfgs", "proximal_grad"]:
+    for name in solvers:
         solver = getattr(algorithms, name)
         t = time.perf_counter()
         beta = solver(X, Y, regularizer="l2", lamduh=alpha * n, max_iter=max_iter)
@@ -56,7 +57,8 @@ if __name__ == "__main__":
     client = Client(cluster)
     what, d = sys.argv[1], sys.argv[2]
     if what == "glm":
-        glm(d, float(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 100)
+        solvers = sys.argv[5].split(",") if len(sys.argv) > 5 else ["admm", "lbfgs", "proximal_grad"]
+        glm(d, float(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 100, solvers)
     else:
         kmeans(d, int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 30)
     client.close()

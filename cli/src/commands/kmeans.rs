@@ -108,7 +108,7 @@ impl<F: Float> ArrayTask<F> for KmeansTask {
 }
 
 /// Samples per cluster.
-pub(crate) fn cluster_sizes(model: &KMeansModel) -> Vec<usize> {
+fn cluster_sizes(model: &KMeansModel) -> Vec<usize> {
     let k = model.centers().nrows();
     let mut counts = vec![0usize; k];
     for &l in model.labels() {
@@ -117,6 +117,30 @@ pub(crate) fn cluster_sizes(model: &KMeansModel) -> Vec<usize> {
         }
     }
     counts
+}
+
+/// The printed result of a fit on `data`.
+pub(crate) fn output(model: &KMeansModel, data: InputData, seconds: f64) -> KmeansOutput {
+    KmeansOutput {
+        k: model.centers().nrows(),
+        data,
+        centers: model
+            .centers()
+            .rows()
+            .into_iter()
+            .map(|r| r.to_vec())
+            .collect(),
+        inertia: model.inertia(),
+        labels_count: cluster_sizes(model),
+        n_iter: model.n_iter(),
+        converged: model.converged(),
+        seconds,
+    }
+}
+
+/// The labels as an `f64` vector, for `--labels-out`.
+pub(crate) fn labels_f64(model: &KMeansModel) -> ndarray::Array1<f64> {
+    ndarray::Array1::from_iter(model.labels().iter().map(|&l| l as f64))
 }
 
 /// Runs `duckml kmeans`.
@@ -131,24 +155,13 @@ pub fn run(args: &KmeansArgs) -> Result<(), CliError> {
         est: args.estimator(),
     };
     let (model, seconds) = dispatch(args.dtype, &loaded.x, None, array, &mut task)?;
-    let out = KmeansOutput {
-        k: model.centers().nrows(),
-        data: InputData::new(array, args.dtype, loaded.x.shape()),
-        centers: model
-            .centers()
-            .rows()
-            .into_iter()
-            .map(|r| r.to_vec())
-            .collect(),
-        inertia: model.inertia(),
-        labels_count: cluster_sizes(&model),
-        n_iter: model.n_iter(),
-        converged: model.converged(),
+    let out = output(
+        &model,
+        InputData::new(array, args.dtype, loaded.x.shape()),
         seconds,
-    };
+    );
     if let Some(path) = &args.labels_out {
-        let labels = ndarray::Array1::from_iter(model.labels().iter().map(|&l| l as f64));
-        write_npy_vector(path, &labels)?;
+        write_npy_vector(path, &labels_f64(&model))?;
     }
     print_json(&out)
 }

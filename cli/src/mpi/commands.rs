@@ -5,13 +5,13 @@
 use super::load::{load, DistInput};
 use super::{on_every_rank, report_traffic, write_atomic, write_text_atomic};
 use crate::commands::fit::{FitArgs, FitTask};
-use crate::commands::kmeans::{cluster_sizes, KmeansArgs, KmeansTask};
+use crate::commands::kmeans::{labels_f64, output, KmeansArgs, KmeansTask};
 use crate::commands::predict::{load_model, proba_needs_logistic, PredictArgs, PredictTask};
 use crate::dispatch::ArrayTask;
 use crate::error::CliError;
 use crate::flags::{ArraySpec, Dtype, ModelKind};
 use crate::output::{json_text, print_json, Layout};
-use crate::schema::{InputData, KmeansOutput, SavedModel};
+use crate::schema::{InputData, SavedModel};
 use duckml::arrays::Traffic;
 use duckml::datasets::write_npy_vector;
 
@@ -76,23 +76,13 @@ pub(crate) fn kmeans(args: &KmeansArgs) -> Result<(), CliError> {
         if comm.rank() != 0 {
             return Ok(());
         }
-        let out = KmeansOutput {
-            k: model.centers().nrows(),
-            data: InputData::new(ArraySpec::Mpi, args.dtype, input.shape()),
-            centers: model
-                .centers()
-                .rows()
-                .into_iter()
-                .map(|r| r.to_vec())
-                .collect(),
-            inertia: model.inertia(),
-            labels_count: cluster_sizes(&model),
-            n_iter: model.n_iter(),
-            converged: model.converged(),
+        let out = output(
+            &model,
+            InputData::new(ArraySpec::Mpi, args.dtype, input.shape()),
             seconds,
-        };
+        );
         if let Some(path) = &args.labels_out {
-            let labels = ndarray::Array1::from_iter(model.labels().iter().map(|&l| l as f64));
+            let labels = labels_f64(&model);
             write_atomic(path, |tmp| Ok(write_npy_vector(tmp, &labels)?))?;
         }
         print_json(&out)
