@@ -31,3 +31,4 @@ mod solvers_agree;
 mod spectral_bad_input;
 mod spectral_knn;
 mod spectral_reference;
+mod umbrella_guard;

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Runs on any array type of the contract (dense, sparse CSR/CSC, chunked); the fit
 /// reads X once per iteration through the fused
-/// [`kmeans_step`](duckml_arrays::DataMatrix::kmeans_step) pass and keeps only the
+/// [`kmeans_step`](duckml_arrays::ClusterOps::kmeans_step) pass and keeps only the
 /// k x p centres on the host.
 ///
 /// ```

@@ -3,7 +3,7 @@
 //! then k-means, discretisation or CPQR), written once over the array contract.
 //!
 //! The data stay where they are: each Lloyd iteration is one fused
-//! [`kmeans_step`](duckml_arrays::DataMatrix::kmeans_step) pass that returns only the
+//! [`kmeans_step`](duckml_arrays::ClusterOps::kmeans_step) pass that returns only the
 //! k x p centre sums and k counts; the labels live beside the data until the fit ends.
 
 mod init;

@@ -42,7 +42,7 @@ impl<'a, F: Float, X: DataMatrix<F>> GlmObjective<'a, F, X> {
     }
 
     /// Evaluates the objective at the start `w0` and, in the same pass, checks that X
-    /// is finite (`DataMatrix::glm_loss_grad_checked`): a fit reads X once less than
+    /// is finite (`GlmOps::glm_loss_grad_checked`): a fit reads X once less than
     /// with a separate scan. Solvers evaluate the start first, so the result is kept
     /// for that call.
     pub(crate) fn check_start(&self, w0: ArrayView1<f64>) -> Result<()> {

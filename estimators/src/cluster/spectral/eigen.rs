@@ -67,7 +67,7 @@ fn chebyshev_filter<F: Float, X: DataMatrix<F>>(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EigenSolver {
     /// Shift-invert thick-restart block Lanczos when the graph's backend can factorise
-    /// its Laplacian ([`DataMatrix::laplacian_solver`]: CSR and CSC graphs), else
+    /// its Laplacian ([`GraphOps::laplacian_solver`](duckml_arrays::GraphOps::laplacian_solver): CSR and CSC graphs), else
     /// [`EigenSolver::Chebyshev`].
     Auto,
     /// Chebyshev-filtered subspace iteration: products with the graph only.

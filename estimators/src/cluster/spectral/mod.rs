@@ -35,7 +35,7 @@ pub enum Affinity {
     /// included), a sparse symmetric graph of at most `2 n n_neighbors` entries (never
     /// `n x n` dense) whose Laplacian is factorised for the shift-invert eigensolver.
     /// The neighbours are found by batches of rows through the array contract
-    /// ([`DataMatrix::kneighbors`]), so any array type works.
+    /// ([`GraphOps::kneighbors`](duckml_arrays::GraphOps::kneighbors)), so any array type works.
     ///
     /// ```
     /// use duckml_estimators::{Affinity, SpectralClustering};
