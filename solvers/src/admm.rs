@@ -1,9 +1,10 @@
 //! Consensus ADMM over the objective's blocks (Boyd et al. 2011, section 7.1).
 
-use crate::lbfgs::minimize_smooth;
-use crate::problem::check_start;
-use crate::{ElasticNet, Objective, SolveOptions, SolveResult, SolverError, StopReason};
-use ndarray::{Array1, Zip};
+use crate::{
+    Driver, ElasticNet, IterationState, Lbfgs, Objective, Problem, SolveOptions, Solver,
+    SolverError, SolverState, Step,
+};
+use ndarray::{Array1, ArrayView1, Zip};
 
 /// Consensus ADMM: one local smooth problem per row block of the data,
 /// `x_b = argmin f_b(x) + rho/2 |x - z + u_b|^2` (solved with L-BFGS, warm-started),
@@ -26,118 +27,183 @@ const BALANCE_RATIO: f64 = 10.0;
 const BALANCE_FACTOR: f64 = 2.0;
 /// Iteration limit of each local L-BFGS solve.
 const LOCAL_MAX_ITER: usize = 500;
+/// The local problems carry no regulariser: `g` enters through the z-update only.
+const NO_PENALTY: ElasticNet = ElasticNet {
+    l1: 0.0,
+    l2: 0.0,
+    n_penalised: 0,
+};
 
-impl Admm {
-    /// The solver's name.
-    pub const NAME: &'static str = "Admm";
+/// ADMM's state: the consensus point `z` (the answer) and the local copies, scaled
+/// duals and penalty of the blocks.
+#[derive(Debug, Clone)]
+pub struct AdmmState {
+    z: Array1<f64>,
+    /// `f + g` at `z`.
+    objective: f64,
+    /// [`ElasticNet::optimality`] at `z`.
+    optimality: f64,
+    /// Whether Boyd's primal and dual residual tests held after the last iteration.
+    residuals_small: bool,
+    xs: Vec<Array1<f64>>,
+    us: Vec<Array1<f64>>,
+    rho: f64,
+    /// `eps_abs = eps_rel` of the residual tests (the driver's `tol`).
+    eps: f64,
+}
 
-    /// Minimises `f + g` from `w0`.
-    pub fn minimize<O: Objective>(
+impl SolverState for AdmmState {
+    fn objective(&self) -> f64 {
+        self.objective
+    }
+
+    fn optimality(&self) -> f64 {
+        self.optimality
+    }
+
+    fn converged(&self, tol: f64) -> bool {
+        self.residuals_small && self.optimality < tol
+    }
+
+    fn into_w(self) -> Array1<f64> {
+        self.z
+    }
+}
+
+impl Solver for Admm {
+    const NAME: &'static str = "Admm";
+    const HANDLES_L1: bool = true;
+    type State = AdmmState;
+
+    fn init<O: Objective>(
         &self,
-        obj: &O,
-        reg: &ElasticNet,
+        problem: &Problem<'_, O>,
         w0: Array1<f64>,
         opts: &SolveOptions,
-    ) -> Result<SolveResult, SolverError> {
-        check_start(obj, &w0, opts)?;
-        let nb = obj.n_blocks().max(1);
-        let dim = w0.len();
-        // Objective and optimality at z: the fused pass gives the gradient for free.
-        let at = |w: &Array1<f64>| {
-            let (f, mut g) = obj.value_grad(w.view());
-            let mut smooth = f;
-            reg.add_l2(w.view(), &mut smooth, &mut g);
-            (f + reg.value(w.view()), reg.optimality(w.view(), g.view()))
-        };
-        let f0 = at(&w0).0;
-        if !f0.is_finite() {
-            return Err(SolverError::NonFiniteStart);
+    ) -> Self::State {
+        let nb = problem.objective.n_blocks().max(1);
+        let (objective, optimality) = objective_at(problem, w0.view());
+        AdmmState {
+            z: w0.clone(),
+            objective,
+            optimality,
+            residuals_small: false,
+            us: vec![Array1::zeros(w0.len()); nb],
+            xs: vec![w0; nb],
+            rho: RHO0,
+            eps: opts.tol,
         }
-        let mut z = w0.clone();
-        let mut xs = vec![w0; nb];
-        let mut us = vec![Array1::<f64>::zeros(dim); nb];
-        let mut rho = RHO0;
-        let mut history = Vec::new();
-        let (eps_abs, eps_rel) = (opts.tol, opts.tol);
-        let sqrt_nd = ((nb * dim) as f64).sqrt();
+    }
+
+    fn step<O: Objective>(
+        &self,
+        problem: &Problem<'_, O>,
+        s: &mut Self::State,
+    ) -> Result<Step, SolverError> {
+        let nb = s.xs.len();
+        let dim = s.z.len();
         let local_opts = SolveOptions {
             max_iter: LOCAL_MAX_ITER,
-            tol: opts.tol * 0.1,
+            tol: s.eps * 0.1,
         };
-        for iter in 1..=opts.max_iter {
-            for b in 0..nb {
-                let anchor = &z - &us[b];
-                let local = |x: ndarray::ArrayView1<f64>| {
-                    let (mut f, mut g) = obj.block_value_grad(b, x);
-                    let d = &x - &anchor;
-                    f += 0.5 * rho * d.dot(&d);
-                    g.scaled_add(rho, &d);
-                    (f, g)
-                };
-                let start = std::mem::take(&mut xs[b]);
-                xs[b] = minimize_smooth(local, obj.precision(), start, &local_opts).w;
-            }
-            let z_old = z.clone();
-            let mut v = Array1::<f64>::zeros(dim);
-            for (x, u) in xs.iter().zip(&us) {
-                v += x;
-                v += u;
-            }
-            v /= nb as f64;
-            reg.prox(&mut v, 1.0 / (nb as f64 * rho));
-            z = v;
-            let (mut r2, mut x2, mut u2) = (0.0, 0.0, 0.0);
-            for (x, u) in xs.iter().zip(us.iter_mut()) {
-                Zip::from(u).and(x).and(&z).for_each(|ui, &xi, &zi| {
-                    *ui += xi - zi;
-                    r2 += (xi - zi) * (xi - zi);
-                    x2 += xi * xi;
-                });
-            }
-            for u in &us {
-                u2 += u.dot(u);
-            }
-            let dz = &z - &z_old;
-            let r = r2.sqrt();
-            let s = rho * (nb as f64).sqrt() * dz.dot(&dz).sqrt();
-            let eps_pri =
-                sqrt_nd * eps_abs + eps_rel * x2.sqrt().max((nb as f64).sqrt() * z.dot(&z).sqrt());
-            let eps_dual = sqrt_nd * eps_abs + eps_rel * rho * u2.sqrt();
-            let (fz, optimality) = at(&z);
-            history.push(fz);
-            if !fz.is_finite() {
-                return Ok(SolveResult::new(
-                    z,
-                    fz,
-                    iter,
-                    StopReason::NonFinite,
-                    history,
-                ));
-            }
-            if r <= eps_pri && s <= eps_dual && optimality < opts.tol {
-                return Ok(SolveResult::new(
-                    z,
-                    fz,
-                    iter,
-                    StopReason::Converged,
-                    history,
-                ));
-            }
-            if r > BALANCE_RATIO * s {
-                rho *= BALANCE_FACTOR;
-                us.iter_mut().for_each(|u| *u /= BALANCE_FACTOR);
-            } else if s > BALANCE_RATIO * r {
-                rho /= BALANCE_FACTOR;
-                us.iter_mut().for_each(|u| *u *= BALANCE_FACTOR);
+        // The local solves are inner loops: the caller's observer sees outer iterations.
+        let quiet = |_: &IterationState| {};
+        let local_driver = Driver::new(local_opts).observer(&quiet);
+        for b in 0..nb {
+            let local = LocalProblem {
+                objective: problem.objective,
+                block: b,
+                anchor: &s.z - &s.us[b],
+                rho: s.rho,
+            };
+            let local_problem = Problem::new(&local, &NO_PENALTY);
+            // A local start with a non-finite value stays where it is.
+            if let Ok(res) = local_driver.run(&Lbfgs, local_problem, s.xs[b].clone()) {
+                s.xs[b] = res.w;
             }
         }
-        let fz = at(&z).0;
-        Ok(SolveResult::new(
-            z,
-            fz,
-            opts.max_iter,
-            StopReason::MaxIterations,
-            history,
-        ))
+        let z_old = std::mem::replace(&mut s.z, consensus(problem.reg, &s.xs, &s.us, s.rho));
+        let (mut r2, mut x2, mut u2) = (0.0, 0.0, 0.0);
+        for (x, u) in s.xs.iter().zip(s.us.iter_mut()) {
+            Zip::from(u).and(x).and(&s.z).for_each(|ui, &xi, &zi| {
+                *ui += xi - zi;
+                r2 += (xi - zi) * (xi - zi);
+                x2 += xi * xi;
+            });
+        }
+        for u in &s.us {
+            u2 += u.dot(u);
+        }
+        let dz = &s.z - &z_old;
+        let r = r2.sqrt();
+        let dual = s.rho * (nb as f64).sqrt() * dz.dot(&dz).sqrt();
+        let sqrt_nd = ((nb * dim) as f64).sqrt();
+        let eps_pri =
+            sqrt_nd * s.eps + s.eps * x2.sqrt().max((nb as f64).sqrt() * s.z.dot(&s.z).sqrt());
+        let eps_dual = sqrt_nd * s.eps + s.eps * s.rho * u2.sqrt();
+        (s.objective, s.optimality) = objective_at(problem, s.z.view());
+        s.residuals_small = r <= eps_pri && dual <= eps_dual;
+        // Residual balancing for the next iteration (harmless if the driver stops now:
+        // the answer is z).
+        if r > BALANCE_RATIO * dual {
+            s.rho *= BALANCE_FACTOR;
+            s.us.iter_mut().for_each(|u| *u /= BALANCE_FACTOR);
+        } else if dual > BALANCE_RATIO * r {
+            s.rho /= BALANCE_FACTOR;
+            s.us.iter_mut().for_each(|u| *u *= BALANCE_FACTOR);
+        }
+        Ok(Step::Continue)
+    }
+}
+
+/// `f + g` and the optimality measure at `w`: the fused pass gives the gradient for
+/// free.
+fn objective_at<O: Objective>(problem: &Problem<'_, O>, w: ArrayView1<f64>) -> (f64, f64) {
+    let (f, mut g) = problem.objective.value_grad(w);
+    let mut smooth = f;
+    problem.reg.add_l2(w, &mut smooth, &mut g);
+    (
+        f + problem.reg.value(w),
+        problem.reg.optimality(w, g.view()),
+    )
+}
+
+/// The z-update: `prox_{g / (N rho)}(mean(x_b + u_b))`.
+fn consensus(reg: &ElasticNet, xs: &[Array1<f64>], us: &[Array1<f64>], rho: f64) -> Array1<f64> {
+    let nb = xs.len() as f64;
+    let mut v = Array1::<f64>::zeros(xs[0].len());
+    for (x, u) in xs.iter().zip(us) {
+        v += x;
+        v += u;
+    }
+    v /= nb;
+    reg.prox(&mut v, 1.0 / (nb * rho));
+    v
+}
+
+/// Block `b`'s local problem `f_b(x) + rho/2 |x - anchor|^2`, with
+/// `anchor = z - u_b`.
+struct LocalProblem<'a, O> {
+    objective: &'a O,
+    block: usize,
+    anchor: Array1<f64>,
+    rho: f64,
+}
+
+impl<O: Objective> Objective for LocalProblem<'_, O> {
+    fn dim(&self) -> usize {
+        self.anchor.len()
+    }
+
+    fn value_grad(&self, x: ArrayView1<f64>) -> (f64, Array1<f64>) {
+        let (mut f, mut g) = self.objective.block_value_grad(self.block, x);
+        let d = &x - &self.anchor;
+        f += 0.5 * self.rho * d.dot(&d);
+        g.scaled_add(self.rho, &d);
+        (f, g)
+    }
+
+    fn precision(&self) -> f64 {
+        self.objective.precision()
     }
 }

@@ -1,8 +1,7 @@
-//! What a solver is given (a smooth data term, a regulariser, options) and what it
-//! returns. Everything here lives in model space: host `f64` vectors of the model's
-//! size, never data arrays.
+//! What a solver minimises: a smooth data term and the elastic-net regulariser.
+//! Everything here lives in model space: host `f64` vectors of the model's size,
+//! never data arrays.
 
-use crate::SolverError;
 use ndarray::{Array1, Array2, ArrayView1};
 use serde::{Deserialize, Serialize};
 
@@ -132,133 +131,35 @@ pub fn soft_threshold(x: f64, t: f64) -> f64 {
     }
 }
 
-/// Iteration limit and tolerance, shared by every solver.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct SolveOptions {
-    /// Maximum number of (outer) iterations.
-    pub max_iter: usize,
-    /// Stop when [`ElasticNet::optimality`] (for ADMM: Boyd's residuals) falls below this.
-    pub tol: f64,
+/// The problem `min_w f(w) + g(w)` a solver steps on: the data term `f` and the
+/// regulariser `g`, borrowed for one run of the [`Driver`](crate::Driver).
+#[derive(Debug)]
+pub struct Problem<'a, O> {
+    /// The smooth data term `f`.
+    pub objective: &'a O,
+    /// The regulariser `g`.
+    pub reg: &'a ElasticNet,
 }
 
-impl SolveOptions {
-    /// Checks that the options are usable.
-    pub fn validate(&self) -> Result<(), SolverError> {
-        if self.max_iter == 0 {
-            return Err(SolverError::InvalidOption {
-                name: "max_iter",
-                value: "0".into(),
-                reason: "must be at least 1",
-            });
-        }
-        if !(self.tol.is_finite() && self.tol > 0.0) {
-            return Err(SolverError::InvalidOption {
-                name: "tol",
-                value: self.tol.to_string(),
-                reason: "must be finite and > 0",
-            });
-        }
-        Ok(())
+// Not derived: a derive would ask `O: Clone`, but only the references are copied.
+impl<O> Clone for Problem<'_, O> {
+    fn clone(&self) -> Self {
+        *self
     }
 }
+impl<O> Copy for Problem<'_, O> {}
 
-/// Why a solver stopped.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum StopReason {
-    /// The optimality measure fell below `tol`.
-    Converged,
-    /// `max_iter` iterations were used up.
-    MaxIterations,
-    /// The line search could not make progress (often: at the optimum within
-    /// floating-point precision, but above `tol`).
-    LineSearchFailed(String),
-    /// The objective or gradient became non-finite.
-    NonFinite,
-}
-
-impl std::fmt::Display for StopReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StopReason::Converged => f.write_str("converged"),
-            StopReason::MaxIterations => f.write_str("max_iter reached"),
-            StopReason::LineSearchFailed(m) => write!(f, "line search failed: {m}"),
-            StopReason::NonFinite => f.write_str("objective became non-finite"),
-        }
+impl<'a, O: Objective> Problem<'a, O> {
+    /// `f + g` with data term `objective` and regulariser `reg`.
+    pub fn new(objective: &'a O, reg: &'a ElasticNet) -> Self {
+        Problem { objective, reg }
     }
-}
 
-/// A solver's answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SolveResult {
-    /// The minimiser found.
-    pub w: Array1<f64>,
-    /// `f(w) + g(w)` at `w`.
-    pub objective: f64,
-    /// Iterations used.
-    pub n_iter: usize,
-    /// Whether the stopping criterion was met.
-    pub converged: bool,
-    /// Why the solver stopped.
-    pub stop_reason: StopReason,
-    /// `f + g` after each iteration.
-    pub history: Vec<f64>,
-}
-
-impl SolveResult {
-    /// Builds a result, setting `converged` from the reason.
-    pub fn new(
-        w: Array1<f64>,
-        objective: f64,
-        n_iter: usize,
-        stop_reason: StopReason,
-        history: Vec<f64>,
-    ) -> Self {
-        SolveResult {
-            w,
-            objective,
-            n_iter,
-            converged: stop_reason == StopReason::Converged,
-            stop_reason,
-            history,
-        }
+    /// The smooth part `f + l2/2 |w_P|^2` and its gradient, in one pass over the data:
+    /// what the smooth solvers and the proximal gradient's backtracking evaluate.
+    pub fn smooth_value_grad(&self, w: ArrayView1<f64>) -> (f64, Array1<f64>) {
+        let (mut v, mut g) = self.objective.value_grad(w);
+        self.reg.add_l2(w, &mut v, &mut g);
+        (v, g)
     }
-}
-
-/// Checks the start against the problem.
-pub(crate) fn check_start<O: Objective>(
-    obj: &O,
-    w0: &Array1<f64>,
-    opts: &SolveOptions,
-) -> Result<(), SolverError> {
-    opts.validate()?;
-    if w0.len() != obj.dim() {
-        return Err(SolverError::DimensionMismatch {
-            expected: obj.dim(),
-            found: w0.len(),
-        });
-    }
-    Ok(())
-}
-
-/// `f + l2 part` and its gradient: the smooth part seen by smooth solvers.
-pub(crate) fn smooth_value_grad<O: Objective>(
-    obj: &O,
-    reg: &ElasticNet,
-    w: ArrayView1<f64>,
-) -> (f64, Array1<f64>) {
-    let (mut v, mut g) = obj.value_grad(w);
-    reg.add_l2(w, &mut v, &mut g);
-    (v, g)
-}
-
-/// The error smooth-only solvers return for an L1 term.
-pub(crate) fn reject_l1(solver: &'static str, reg: &ElasticNet) -> Result<(), SolverError> {
-    if reg.has_l1() {
-        return Err(SolverError::Unsupported {
-            solver,
-            what: "an L1 penalty (l1_ratio > 0 with alpha > 0)".into(),
-            alternatives: vec!["ProximalGradient", "Admm"],
-        });
-    }
-    Ok(())
 }

@@ -3,6 +3,7 @@
 mod kind;
 mod model;
 mod objective;
+mod observer;
 mod params;
 
 pub use kind::{Bernoulli, Gaussian, GlmKind, Poisson};

@@ -3,12 +3,14 @@
 use super::kind::{Bernoulli, Gaussian, GlmKind, Poisson};
 use super::model::FittedGlm;
 use super::objective::GlmObjective;
+use super::observer::SharedObserver;
 use crate::validate::{check_param, check_xy_except_x_finite};
 use crate::Result;
 use duckml_arrays::{DataMatrix, Float, Reduction, SampleVector};
-use duckml_solvers::{ElasticNet, SolveOptions, SolverChoice};
+use duckml_solvers::{Driver, ElasticNet, Observer, Problem, SolveOptions, SolverChoice};
 use ndarray::Array1;
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 /// A generalised linear model estimator (unfitted): hyper-parameters only.
 ///
@@ -37,6 +39,8 @@ pub struct Glm<K: GlmKind> {
     fit_intercept: bool,
     max_iter: usize,
     tol: f64,
+    /// `None`: the driver's default, `log::debug!` traces.
+    observer: Option<SharedObserver>,
     kind: PhantomData<K>,
 }
 
@@ -59,6 +63,7 @@ impl<K: GlmKind> Default for Glm<K> {
             fit_intercept: true,
             max_iter: 1000,
             tol: 1e-4,
+            observer: None,
             kind: PhantomData,
         }
     }
@@ -109,6 +114,34 @@ impl<K: GlmKind> Glm<K> {
         self
     }
 
+    /// Reports every solver iteration (iteration, objective, optimality) to
+    /// `observer`, e.g. for a progress line, instead of the default `log::debug!`
+    /// traces. Clones of the builder share it.
+    ///
+    /// ```
+    /// use duckml_estimators::LinearRegression;
+    /// use duckml_solvers::IterationState;
+    /// use ndarray::array;
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// let x = array![[0.0, 1.0], [1.0, 0.5], [2.0, 0.1], [3.0, -0.3]];
+    /// let y = array![1.0, 2.0, 2.5, 4.5];
+    /// let calls = Arc::new(AtomicUsize::new(0));
+    /// let counter = Arc::clone(&calls);
+    /// let count = move |_: &IterationState| {
+    ///     counter.fetch_add(1, Ordering::Relaxed);
+    /// };
+    /// let model = LinearRegression::new().observer(Arc::new(count)).fit(&x, &y)?;
+    /// assert!(model.n_iter() > 0);
+    /// assert_eq!(calls.load(Ordering::Relaxed), model.n_iter());
+    /// # Ok::<(), duckml_estimators::Error>(())
+    /// ```
+    pub fn observer(mut self, observer: Arc<dyn Observer + Send + Sync>) -> Self {
+        self.observer = Some(SharedObserver(observer));
+        self
+    }
+
     /// Fits the model to `x` (any array type implementing the contract) and targets
     /// `y` (the array type's sample vector).
     pub fn fit<F: Float, X: DataMatrix<F>>(&self, x: &X, y: &X::Vector) -> Result<FittedGlm<K, F>> {
@@ -142,7 +175,10 @@ impl<K: GlmKind> Glm<K> {
             w0[p] = K::FAMILY.link(y.reduce(Reduction::Sum) / y.len() as f64);
         }
         objective.check_start(w0.view())?;
-        let result = self.solver.minimize(&objective, &reg, w0, &opts)?;
+        let driver = Driver::new(opts).observer(SharedObserver::or_default(&self.observer));
+        let result = self
+            .solver
+            .run(&driver, Problem::new(&objective, &reg), w0)?;
         if !result.converged {
             log::warn!(
                 "{} with {} did not converge after {} iterations: {}",
