@@ -2,6 +2,7 @@
 
 use crate::error::CliError;
 use crate::flags::{solver_key, ModelKind};
+use crate::progress::FitProgress;
 use crate::schema::FittedModel;
 use duckml::arrays::{DataMatrix, Float};
 use duckml::estimators::glm::{Glm, GlmKind};
@@ -26,6 +27,9 @@ pub struct GlmParams {
     pub max_iter: usize,
     /// Stopping tolerance.
     pub tol: f64,
+    /// Draw a progress line on stderr when it is a terminal (`fit`; the bench draws
+    /// its own).
+    pub progress: bool,
 }
 
 impl GlmParams {
@@ -105,8 +109,16 @@ fn fit_kind<K: GlmKind, F: Float, X: DataMatrix<F>>(
     if let Some(alpha) = params.alpha {
         est = est.alpha(alpha);
     }
+    let progress = params
+        .progress
+        .then(|| FitProgress::on_terminal(solver_key(params.solver)))
+        .flatten();
+    if let Some(p) = &progress {
+        est = est.observer(p.observer());
+    }
     let start = Instant::now();
     let model = est.fit(x, y)?;
+    drop(progress);
     let seconds = start.elapsed().as_secs_f64();
     let fitted = keep.map(|wrap| as_f64(&model).map(wrap)).transpose()?;
     Ok(FitSummary {
@@ -146,6 +158,7 @@ mod tests {
             fit_intercept: true,
             max_iter: 10,
             tol: 1e-4,
+            progress: false,
         };
         let err = p.check_solver().unwrap_err().to_string();
         assert!(

@@ -17,6 +17,7 @@ mod glm;
 mod input;
 mod logging;
 mod output;
+mod progress;
 pub mod schema;
 mod synthetic;
 

@@ -68,6 +68,7 @@ impl FitArgs {
             fit_intercept: !self.no_intercept,
             max_iter: self.max_iter as usize,
             tol: self.tol,
+            progress: true,
         }
     }
 

@@ -119,6 +119,7 @@ impl BenchTask<'_> {
             fit_intercept: true,
             max_iter: plan.max_iter,
             tol: plan.tol,
+            progress: false,
         };
         let warm = match fit_glm(&params, x, y, false) {
             Ok(f) => f,
