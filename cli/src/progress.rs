@@ -63,12 +63,12 @@ mod tests {
             solver: "Lbfgs",
             iteration: 12,
             max_iter: 1000,
-            objective: 0.6931,
+            objective: 0.5432,
             optimality: 3.2e-5,
         };
         assert_eq!(
             line("lbfgs", &s),
-            "lbfgs iteration 12/1000: objective 6.931000e-1, optimality 3.20e-5"
+            "lbfgs iteration 12/1000: objective 5.432000e-1, optimality 3.20e-5"
         );
     }
 }
