@@ -1,6 +1,6 @@
 //! Input checks shared by every estimator, expressed with the array contract.
 
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use duckml_arrays::{DataMatrix, ElementCheck, Float, SampleVector};
 
 /// Checks that `x` is non-empty and finite.

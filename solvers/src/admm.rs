@@ -1,9 +1,11 @@
 //! Consensus ADMM over the objective's blocks (Boyd et al. 2011, section 7.1).
 
-use crate::{
-    Driver, ElasticNet, IterationState, Lbfgs, Objective, Problem, SolveOptions, Solver,
-    SolverError, SolverState, Step,
-};
+use crate::driver::{Driver, Solver, SolverState, Step};
+use crate::error::SolverError;
+use crate::lbfgs::Lbfgs;
+use crate::observer::IterationState;
+use crate::options::SolveOptions;
+use crate::problem::{ElasticNet, Objective, Problem};
 use ndarray::{Array1, ArrayView1, Zip};
 
 /// Consensus ADMM: one local smooth problem per row block of the data,

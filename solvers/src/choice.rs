@@ -1,9 +1,15 @@
 //! Choosing a solver by value, at compile time or at run time.
 
-use crate::{
-    Admm, Driver, ElasticNet, GradientDescent, Lbfgs, Newton, Objective, Problem, ProximalGradient,
-    SolveOptions, SolveResult, Solver, SolverError,
-};
+use crate::admm::Admm;
+use crate::driver::{Driver, Solver};
+use crate::error::SolverError;
+use crate::gradient_descent::GradientDescent;
+use crate::lbfgs::Lbfgs;
+use crate::newton::Newton;
+use crate::options::SolveOptions;
+use crate::problem::{ElasticNet, Objective, Problem};
+use crate::proximal::ProximalGradient;
+use crate::result::SolveResult;
 use ndarray::Array1;
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -3,10 +3,11 @@
 //! records the history, calls the observer and builds the [`SolveResult`]. A solver
 //! is only its state and its step, so these rules cannot drift apart between solvers.
 
-use crate::{
-    ElasticNet, IterationState, LogObserver, Objective, Observer, Problem, SolveOptions,
-    SolveResult, SolverError, StopReason,
-};
+use crate::error::SolverError;
+use crate::observer::{IterationState, LogObserver, Observer};
+use crate::options::SolveOptions;
+use crate::problem::{ElasticNet, Objective, Problem};
+use crate::result::{SolveResult, StopReason};
 use ndarray::Array1;
 
 /// An iterative method: its state and one iteration step. The [`Driver`] owns the

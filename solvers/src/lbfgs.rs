@@ -1,8 +1,11 @@
 //! Limited-memory BFGS for smooth problems.
 
+use crate::driver::{Solver, Step};
+use crate::error::SolverError;
 use crate::line_search::LineSearch;
+use crate::options::SolveOptions;
+use crate::problem::{Objective, Problem};
 use crate::smooth::{Point, SmoothState};
-use crate::{Objective, Problem, SolveOptions, Solver, SolverError, Step};
 use ndarray::Array1;
 use std::collections::VecDeque;
 

@@ -1,8 +1,11 @@
 //! Newton's method with the exact Hessian, solved by Cholesky on the host.
 
+use crate::driver::{Solver, Step};
+use crate::error::SolverError;
 use crate::line_search::LineSearch;
+use crate::options::SolveOptions;
+use crate::problem::{Objective, Problem};
 use crate::smooth::{Point, SmoothState};
-use crate::{Objective, Problem, SolveOptions, Solver, SolverError, Step};
 use nalgebra::{DMatrix, DVector};
 use ndarray::{Array1, Array2};
 

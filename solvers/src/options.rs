@@ -1,6 +1,6 @@
 //! The iteration limit and tolerance every solver is run with.
 
-use crate::SolverError;
+use crate::error::SolverError;
 use serde::{Deserialize, Serialize};
 
 /// Iteration limit and tolerance, shared by every solver.

@@ -1,10 +1,11 @@
 //! Proximal gradient (FISTA with backtracking and adaptive restart).
 
+use crate::driver::{Solver, SolverState, Step};
+use crate::error::SolverError;
+use crate::options::SolveOptions;
+use crate::problem::{ElasticNet, Objective, Problem};
+use crate::result::StopReason;
 use crate::smooth::Point;
-use crate::{
-    ElasticNet, Objective, Problem, SolveOptions, Solver, SolverError, SolverState, Step,
-    StopReason,
-};
 use ndarray::{Array1, Zip};
 
 /// Accelerated proximal gradient (FISTA, Beck & Teboulle 2009) for `f + g` with an

@@ -1,7 +1,8 @@
 //! The state of the smooth solvers (L-BFGS, Newton, gradient descent): the current
 //! point with the smooth part's value and gradient, plus what each method remembers.
 
-use crate::{Objective, Problem, SolverState};
+use crate::driver::SolverState;
+use crate::problem::{Objective, Problem};
 use ndarray::Array1;
 
 /// A point `w` with the smooth part's value `f` and gradient `g` there (for smooth

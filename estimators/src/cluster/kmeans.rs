@@ -3,8 +3,8 @@
 use super::init::{check_centers, initial_centers, run_rng, Init};
 use super::lloyd::{lloyd, Run};
 use super::model::{labels_to_host, KMeansModel};
+use crate::error::{Error, Result};
 use crate::validate::{check_param, check_x};
-use crate::{Error, Result};
 use duckml_arrays::{DataMatrix, Float, Reduction, SampleVector};
 use ndarray::Array1;
 use serde::{Deserialize, Serialize};

@@ -1,7 +1,7 @@
 //! A fitted k-means model: centres, labels, inertia; predictions and distances.
 
+use crate::error::Result;
 use crate::validate::check_features;
-use crate::Result;
 use duckml_arrays::{DataMatrix, Float, SampleVector};
 use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};

@@ -1,8 +1,8 @@
 //! A fitted GLM: coefficients, solver report, predictions and scores.
 
 use super::kind::{Bernoulli, GlmKind};
+use crate::error::Result;
 use crate::validate::{check_features, check_xy};
-use crate::Result;
 use duckml_arrays::{DataMatrix, Float, GlmFamily, Linear, SampleVector, UnaryOp};
 use duckml_solvers::{SolveResult, SolverChoice, StopReason};
 use ndarray::{s, Array1};

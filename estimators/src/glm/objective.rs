@@ -1,7 +1,7 @@
 //! The GLM data term as a solver [`Objective`]: the bridge from model space to the
 //! array contract.
 
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use duckml_arrays::{BlockVector, DataMatrix, Float, GlmFamily, GlmLossGrad, GlmOps, Linear};
 use duckml_solvers::Objective;
 use ndarray::{s, Array1, Array2, ArrayView1};

@@ -1,7 +1,7 @@
 //! Armijo backtracking with Hager and Zhang's approximate-Wolfe acceptance.
 
 use super::{failed, LineSearch, Trial, ARMIJO_C};
-use crate::Objective;
+use crate::problem::Objective;
 
 /// Halvings before the search gives up.
 const MAX_HALVINGS: usize = 60;

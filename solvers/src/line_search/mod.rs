@@ -4,8 +4,9 @@
 mod armijo;
 mod wolfe;
 
+use crate::problem::{Objective, Problem};
+use crate::result::StopReason;
 use crate::smooth::Point;
-use crate::{Objective, Problem, StopReason};
 use ndarray::Array1;
 
 /// Sufficient-decrease constant of the Armijo search (Nocedal & Wright's usual 1e-4).

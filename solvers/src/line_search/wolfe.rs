@@ -2,7 +2,7 @@
 //! and 3.6, with safeguarded cubic interpolation).
 
 use super::{failed, LineSearch, Trial};
-use crate::Objective;
+use crate::problem::Objective;
 use ndarray::Array1;
 use std::cell::Cell;
 
