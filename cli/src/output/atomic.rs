@@ -167,6 +167,14 @@ struct Counting<W: Write> {
 
 impl<W: Write> Write for Counting<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        // Up to the fault point exactly, so the file holds that many bytes.
+        let buf = match self.stall_at {
+            Some(at) => {
+                let room = at.saturating_sub(self.written).max(1);
+                &buf[..buf.len().min(usize::try_from(room).unwrap_or(usize::MAX))]
+            }
+            None => buf,
+        };
         let n = self.inner.write(buf)?;
         self.written += n as u64;
         if self.stall_at.is_some_and(|at| self.written >= at) {
