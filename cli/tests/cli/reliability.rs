@@ -15,7 +15,10 @@ fn refused_value(args: &[String], needle: &str) {
     assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
     assert!(out.stdout.is_empty());
     assert!(stderr.starts_with("error: invalid value"), "{stderr}");
-    assert!(stderr.contains(needle), "{args:?}: '{needle}' not in {stderr}");
+    assert!(
+        stderr.contains(needle),
+        "{args:?}: '{needle}' not in {stderr}"
+    );
 }
 
 #[test]
