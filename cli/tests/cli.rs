@@ -2,6 +2,15 @@
 //! agree with the library, a saved model predicts what the library predicts, bad files
 //! give one `error:` line and a non-zero exit (never a panic, never partial JSON), and
 //! the bench and datasets commands write what they promise.
+//!
+//! `reliability` holds one test per class of the reliability issue (allocations sized
+//! by the input, overflow, inconsistent inputs, messages, outputs onto inputs);
+//! `atomic` kills the binary while it writes.
+
+#[path = "cli/atomic.rs"]
+mod atomic;
+#[path = "cli/reliability.rs"]
+mod reliability;
 
 use duckml::arrays::Chunked;
 use duckml::prelude::*;
@@ -56,8 +65,14 @@ impl Drop for TempDir {
 }
 
 fn run<S: AsRef<OsStr> + Debug>(args: &[S]) -> Output {
+    run_env(args, &[])
+}
+
+/// Runs the binary with extra environment variables.
+fn run_env<S: AsRef<OsStr> + Debug>(args: &[S], env: &[(&str, &str)]) -> Output {
     Command::new(BIN)
         .args(args)
+        .envs(env.iter().copied())
         .output()
         .expect("the duckml binary runs")
 }
@@ -87,7 +102,17 @@ fn assert_schema<T: Serialize + DeserializeOwned>(json: &Value) {
 /// Runs a command that must fail with `code`, nothing on stdout and exactly one
 /// `error: ...` line on stderr that contains `needle`.
 fn run_fails<S: AsRef<OsStr> + Debug>(args: &[S], code: i32, needle: &str) {
-    let out = run(args);
+    run_fails_env(args, &[], code, needle)
+}
+
+/// [`run_fails`] with extra environment variables.
+fn run_fails_env<S: AsRef<OsStr> + Debug>(
+    args: &[S],
+    env: &[(&str, &str)],
+    code: i32,
+    needle: &str,
+) {
+    let out = run_env(args, env);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
@@ -514,13 +539,13 @@ fn predict_rejects_bad_models_and_widths() {
     run_fails(
         &dir.cmd("predict --model @junk.json --x @x.npy"),
         1,
-        "not a duckml model file",
+        "not a valid duckml model file",
     );
     std::fs::write(dir.path("broken.json"), "{\"format\": ").unwrap();
     run_fails(
         &dir.cmd("predict --model @broken.json --x @x.npy"),
         1,
-        "not a duckml model file",
+        "not a valid duckml model file",
     );
     // --proba on a linear model is a usage error.
     run_fails(
@@ -776,6 +801,10 @@ fn kmeans_prints_the_library_fit() {
     a.sort_by(f64::total_cmp);
     c.sort_by(f64::total_cmp);
     assert_eq!(a, c);
-    // More clusters than samples: one error line.
-    run_fails(&dir.cmd("kmeans --k 100 --x @x.npy"), 1, "100");
+    // More clusters than samples: one error line, naming the flag.
+    run_fails(
+        &dir.cmd("kmeans --k 100 --x @x.npy"),
+        2,
+        "--k 100 is larger than the number of samples",
+    );
 }

@@ -35,6 +35,8 @@ impl ArraySpec {
         let n = x.shape().0;
         match given {
             Some(ArraySpec::Chunked(None)) => ArraySpec::Chunked(Some(default_chunk_rows(n))),
+            // More rows per chunk than x has is one chunk of all of them: say so.
+            Some(ArraySpec::Chunked(Some(rows))) => ArraySpec::Chunked(Some(rows.min(n.max(1)))),
             Some(spec) => spec,
             None => match x {
                 Design::Dense(_) => ArraySpec::Dense,
@@ -168,6 +170,8 @@ mod tests {
         let chunked = ArraySpec::resolve(Some(ArraySpec::Chunked(None)), &x);
         assert_eq!(chunked, ArraySpec::Chunked(Some(default_chunk_rows(10))));
         assert_eq!(chunked.chunk_rows(), Some(10));
+        let huge = ArraySpec::resolve(Some(ArraySpec::Chunked(Some(usize::MAX))), &x);
+        assert_eq!(huge, ArraySpec::Chunked(Some(10)));
     }
 
     #[test]
