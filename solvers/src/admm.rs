@@ -28,6 +28,15 @@ use ndarray::{Array1, ArrayView1, Zip};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Admm;
 
+impl Admm {
+    /// The most evaluations of value and gradient one outer iteration makes, in full
+    /// passes over the data (a block's evaluation counts as its share of a pass): per
+    /// block, the local L-BFGS solve's start and at most `LOCAL_MAX_ITER` (50)
+    /// iterations of at most [`Lbfgs::MAX_EVALUATIONS`] each; then one evaluation at
+    /// `z`. Warm-started local solves usually need a few evaluations.
+    pub const MAX_EVALUATIONS: usize = 1 + LOCAL_MAX_ITER * Lbfgs::MAX_EVALUATIONS + 1;
+}
+
 /// Starting penalty parameter; data terms are means, so curvature is O(1).
 const RHO0: f64 = 1.0;
 /// Residual-balancing ratio and factor.
@@ -37,7 +46,7 @@ const BALANCE_FACTOR: f64 = 2.0;
 /// need only be as accurate as the outer iteration's progress, and the limit bounds
 /// the work of one outer iteration when `tol` cannot be reached (it was 500, which let
 /// a run with a tiny `tol` spend minutes on 200 rows).
-pub(crate) const LOCAL_MAX_ITER: usize = 50;
+const LOCAL_MAX_ITER: usize = 50;
 /// The local problems carry no regulariser: `g` enters through the z-update only.
 const NO_PENALTY: ElasticNet = ElasticNet {
     l1: 0.0,

@@ -2,7 +2,7 @@
 
 use crate::driver::{Solver, Step};
 use crate::error::SolverError;
-use crate::line_search::LineSearch;
+use crate::line_search::{LineSearch, MAX_HALVINGS};
 use crate::options::SolveOptions;
 use crate::problem::{Objective, Problem};
 use crate::smooth::{Point, SmoothState};
@@ -25,6 +25,10 @@ impl Newton {
     /// The most coordinates Newton accepts: a `2048 x 2048` factorisation is about
     /// 3e9 operations, seconds on one core; beyond, a minute per iteration is near.
     pub const MAX_DIM: usize = 2048;
+
+    /// The most evaluations of value and gradient one iteration makes (the Armijo
+    /// search's 60 halvings; usually one), besides its one Hessian.
+    pub const MAX_EVALUATIONS: usize = MAX_HALVINGS;
 }
 
 /// The solvers whose iterations need no `d x d` matrix.
