@@ -243,7 +243,7 @@ pub(crate) fn mean_variance<F: Float, X: DataMatrix<F>>(x: &X) -> Result<f64> {
     let mean = x.t_matvec(&ones) / n;
     let largest = F::max_value().as_f64();
     // |x - c|^2 <= 2 |x|^2 + 2 |c|^2 <= 4 max |x_i|^2 <= 4 sum |x_i|^2.
-    if !(4.0 * total_sq <= largest) {
+    if !(4.0 * total_sq).is_finite() || 4.0 * total_sq > largest {
         return Err(Error::OutOfRange {
             what: "k-means",
             detail: format!(

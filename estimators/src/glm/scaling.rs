@@ -169,9 +169,10 @@ impl ColumnScaling {
     }
 
     /// The Hessian with respect to `w~` of a function whose Hessian with respect to `w`
-    /// is `h`: `J^T h J` (with an intercept: `S^-1 (X^T W X - m (X^T w)^T - (X^T w) m^T
-    /// + m m^T sum w) S^-1` in the features' block). Fixed columns get a unit diagonal
-    /// and zero off-diagonal entries, so Newton's step leaves them at 0.
+    /// is `h`: `J^T h J`. With an intercept the features' block is
+    /// `S^-1 (X^T W X - m (X^T w)^T - (X^T w) m^T + m m^T sum w) S^-1`. Fixed columns
+    /// get a unit diagonal and zero off-diagonal entries, so Newton's step leaves them
+    /// at 0.
     pub(crate) fn hessian_to_scaled(&self, mut h: Array2<f64>) -> Array2<f64> {
         let p = self.p();
         // Columns (h J), then rows (J^T (h J)): J's column j is e_j / s_j - e_p m_j / s_j.
