@@ -39,9 +39,9 @@ mod sparse;
 
 pub use chunked::{Chunked, ChunkedVector};
 pub use contract::{
-    finite_from_pass, ArrayError, BlockSolve, BlockVector, ClusterOps, ColumnsOf, DataMatrix,
-    GlmHessian, GlmLossGrad, GlmOps, GraphOps, KMeansStep, Linear, MatrixCore, Nearest, Neighbors,
-    SampleBlock, SampleVector, SplitRows,
+    finite_from_pass, ArrayError, BlockSolve, BlockVector, ClusterOps, ColumnSqSums, ColumnsOf,
+    DataMatrix, GlmHessian, GlmLossGrad, GlmOps, GraphOps, KMeansStep, Linear, MatrixCore, Nearest,
+    Neighbors, SampleBlock, SampleVector, SplitRows,
 };
 #[cfg(feature = "cuda")]
 pub use cuda::{CudaError, CudaMatrix, CudaVector};

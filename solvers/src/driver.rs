@@ -53,13 +53,13 @@ use ndarray::Array1;
 ///         (0.5 * d.dot(&d), d)
 ///     }
 /// }
-/// let reg = ElasticNet { l1: 0.0, l2: 0.0, n_penalised: 2 };
+/// let reg = ElasticNet::new(0.0, 0.0, 2);
 /// let opts = SolveOptions { max_iter: 100, tol: 1e-6 };
 /// let res = HalfSteps.minimize(&Quadratic, &reg, Array1::zeros(2), &opts)?;
 /// // The gradient halves every step: from |(1, 2)| = 2.24 below 1e-6 in 22 steps.
 /// assert_eq!((res.n_iter, res.stop_reason), (22, StopReason::Converged));
 /// // The driver refuses what the solver says it cannot do.
-/// let lasso = ElasticNet { l1: 0.1, ..reg };
+/// let lasso = ElasticNet { l1: 0.1, ..reg.clone() };
 /// let err = HalfSteps.minimize(&Quadratic, &lasso, Array1::zeros(2), &opts).unwrap_err();
 /// assert!(matches!(err, SolverError::Unsupported { solver: "HalfSteps", .. }));
 /// # Ok::<(), SolverError>(())
@@ -73,6 +73,13 @@ pub trait Solver {
     const HANDLES_L1: bool;
     /// Everything the solver carries from one iteration to the next.
     type State: SolverState;
+
+    /// Refuses a problem the solver cannot handle within its documented bounds, before
+    /// any work is done (e.g. Newton on more coefficients than its `d x d` system
+    /// allows). The default accepts every problem.
+    fn check<O: Objective>(&self, _problem: &Problem<'_, O>) -> Result<(), SolverError> {
+        Ok(())
+    }
 
     /// The state at the (validated) start `w0`; the driver refuses to go on when its
     /// objective is not finite.
@@ -117,7 +124,7 @@ pub trait SolverState {
     /// ([`ElasticNet::optimality`]).
     fn optimality(&self) -> f64;
 
-    /// The stopping rule: `optimality() < tol`. ADMM adds Boyd's residual test.
+    /// The stopping rule: `optimality() < tol`, the same for every solver.
     fn converged(&self, tol: f64) -> bool {
         self.optimality() < tol
     }
@@ -139,8 +146,9 @@ pub enum Step {
 /// Runs any [`Solver`] under one set of options and an [`Observer`].
 ///
 /// The rules, the same for every solver: options and the start's length are checked,
-/// an L1 problem is refused to a smooth-only solver, a start with a non-finite
-/// objective is an error. Before each step the stopping rule is tested (`Converged`);
+/// an L1 problem is refused to a smooth-only solver, the solver may refuse a problem
+/// beyond its bounds ([`Solver::check`]), a start with a non-finite objective is an
+/// error. Before each step the stopping rule is tested (`Converged`);
 /// after each step the objective is recorded and observed, and a non-finite objective
 /// stops the run (`NonFinite`). A step may stop the run itself (`LineSearchFailed`);
 /// after `max_iter` steps the rule is tested once more (`Converged` or
@@ -159,7 +167,7 @@ pub enum Step {
 ///         (0.5 * d.dot(&d), d)
 ///     }
 /// }
-/// let reg = ElasticNet { l1: 0.0, l2: 1.0, n_penalised: 2 };
+/// let reg = ElasticNet::new(0.0, 1.0, 2);
 /// let driver = Driver::new(SolveOptions { max_iter: 50, tol: 1e-12 });
 /// let res = driver.run(&GradientDescent, Problem::new(&Quadratic, &reg), Array1::zeros(2))?;
 /// assert_eq!(res.stop_reason, StopReason::Converged);
@@ -205,7 +213,7 @@ impl<'a> Driver<'a> {
         problem: Problem<'_, O>,
         w0: Array1<f64>,
     ) -> Result<SolveResult, SolverError> {
-        self.validate::<S, O>(&problem, &w0)?;
+        self.validate(solver, &problem, &w0)?;
         let mut state = solver.init(&problem, w0, &self.opts);
         if !state.objective().is_finite() {
             return Err(SolverError::NonFiniteStart);
@@ -225,6 +233,7 @@ impl<'a> Driver<'a> {
     /// The checks made before a solver sees the problem.
     fn validate<S: Solver, O: Objective>(
         &self,
+        solver: &S,
         problem: &Problem<'_, O>,
         w0: &Array1<f64>,
     ) -> Result<(), SolverError> {
@@ -243,7 +252,7 @@ impl<'a> Driver<'a> {
                 alternatives: vec!["ProximalGradient", "Admm"],
             });
         }
-        Ok(())
+        solver.check(problem)
     }
 
     /// The loop: steps until a stopping rule holds; returns the iterations taken and

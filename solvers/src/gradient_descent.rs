@@ -2,7 +2,7 @@
 
 use crate::driver::{Solver, Step};
 use crate::error::SolverError;
-use crate::line_search::LineSearch;
+use crate::line_search::{LineSearch, MAX_HALVINGS};
 use crate::options::SolveOptions;
 use crate::problem::{Objective, Problem};
 use crate::smooth::{Point, SmoothState};
@@ -15,6 +15,12 @@ use ndarray::Array1;
 /// For smooth objectives only (no L1 term).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GradientDescent;
+
+impl GradientDescent {
+    /// The most evaluations of value and gradient one iteration makes: the Armijo
+    /// search's 60 halvings. Usually one.
+    pub const MAX_EVALUATIONS: usize = MAX_HALVINGS;
+}
 
 impl Solver for GradientDescent {
     const NAME: &'static str = "GradientDescent";

@@ -2,7 +2,7 @@
 
 use crate::driver::{Solver, Step};
 use crate::error::SolverError;
-use crate::line_search::LineSearch;
+use crate::line_search::{LineSearch, MAX_HALVINGS, MAX_WOLFE_EVALS};
 use crate::options::SolveOptions;
 use crate::problem::{Objective, Problem};
 use crate::smooth::{Point, SmoothState};
@@ -19,6 +19,13 @@ use std::collections::VecDeque;
 /// `solvers/README.md` for the measurements.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Lbfgs;
+
+impl Lbfgs {
+    /// The most evaluations of value and gradient one iteration makes (each one pass
+    /// over the data): the strong-Wolfe search's 30, then the Armijo fallback's 60.
+    /// Usually one or two.
+    pub const MAX_EVALUATIONS: usize = MAX_WOLFE_EVALS + MAX_HALVINGS;
+}
 
 /// Number of correction pairs kept (scipy's and scikit-learn's default is 10).
 const MEMORY: usize = 10;

@@ -22,7 +22,7 @@
 //!         (0.5 * d.dot(&d), d)
 //!     }
 //! }
-//! let reg = ElasticNet { l1: 0.0, l2: 0.0, n_penalised: 2 };
+//! let reg = ElasticNet::new(0.0, 0.0, 2);
 //! let opts = SolveOptions { max_iter: 100, tol: 1e-10 };
 //! let res = Lbfgs.minimize(&Quadratic, &reg, Array1::zeros(2), &opts).unwrap();
 //! assert!(res.converged);

@@ -2,7 +2,7 @@
 
 use crate::driver::{Solver, Step};
 use crate::error::SolverError;
-use crate::line_search::LineSearch;
+use crate::line_search::{LineSearch, MAX_HALVINGS};
 use crate::options::SolveOptions;
 use crate::problem::{Objective, Problem};
 use crate::smooth::{Point, SmoothState};
@@ -13,14 +13,48 @@ use ndarray::{Array1, Array2};
 /// operation (`X^T W X`, p x p), the system is solved on the host, and an Armijo
 /// backtracking line search from the full step keeps every step a descent step.
 ///
-/// For smooth objectives whose Hessian the objective can form (all GLMs here).
+/// For smooth objectives whose Hessian the objective can form (all GLMs here), with at
+/// most [`Newton::MAX_DIM`] coordinates: one iteration forms the `d x d` Hessian (one
+/// pass over the data) and factors it on the host (`d^3 / 3` operations, at most 12
+/// times when a growing ridge is needed), so the solver refuses larger problems
+/// before any work, naming the solvers whose iterations cost `O(d)` on the host.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Newton;
+
+impl Newton {
+    /// The most coordinates Newton accepts: a `2048 x 2048` factorisation is about
+    /// 3e9 operations, seconds on one core; beyond, a minute per iteration is near.
+    pub const MAX_DIM: usize = 2048;
+
+    /// The most evaluations of value and gradient one iteration makes (the Armijo
+    /// search's 60 halvings; usually one), besides its one Hessian.
+    pub const MAX_EVALUATIONS: usize = MAX_HALVINGS;
+}
+
+/// The solvers whose iterations need no `d x d` matrix.
+const WITHOUT_HESSIAN: [&str; 4] = ["Lbfgs", "GradientDescent", "ProximalGradient", "Admm"];
 
 impl Solver for Newton {
     const NAME: &'static str = "Newton";
     const HANDLES_L1: bool = false;
     type State = SmoothState<()>;
+
+    fn check<O: Objective>(&self, problem: &Problem<'_, O>) -> Result<(), SolverError> {
+        let d = problem.objective.dim();
+        if d > Self::MAX_DIM {
+            return Err(SolverError::Unsupported {
+                solver: Self::NAME,
+                what: format!(
+                    "{d} coefficients: its {d} x {d} system costs about {:.0e} host \
+                     operations per iteration (limit {} coefficients)",
+                    (d as f64).powi(3) / 3.0,
+                    Self::MAX_DIM
+                ),
+                alternatives: WITHOUT_HESSIAN.to_vec(),
+            });
+        }
+        Ok(())
+    }
 
     fn init<O: Objective>(
         &self,
@@ -43,9 +77,8 @@ impl Solver for Newton {
         let Some(mut h) = problem.objective.hessian(point.w.view()) else {
             return Err(SolverError::Unsupported {
                 solver: Self::NAME,
-                what: "this problem: its Hessian is not available (more than 10000 coefficients?)"
-                    .into(),
-                alternatives: vec!["Lbfgs", "GradientDescent", "ProximalGradient", "Admm"],
+                what: "this objective: it does not provide a Hessian".into(),
+                alternatives: WITHOUT_HESSIAN.to_vec(),
             });
         };
         problem.reg.add_l2_hessian(&mut h);

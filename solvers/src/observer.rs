@@ -37,7 +37,7 @@ pub struct IterationState {
 ///         (0.5 * d.dot(&d) + 0.25 * d[0].powi(4), d.clone() + array![d[0].powi(3), 0.0])
 ///     }
 /// }
-/// let reg = ElasticNet { l1: 0.0, l2: 0.0, n_penalised: 2 };
+/// let reg = ElasticNet::new(0.0, 0.0, 2);
 /// let seen = RefCell::new(Vec::new());
 /// let record = |s: &IterationState| seen.borrow_mut().push((s.iteration, s.objective));
 /// let opts = SolveOptions { max_iter: 100, tol: 1e-10 };

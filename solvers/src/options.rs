@@ -9,7 +9,9 @@ pub struct SolveOptions {
     /// Maximum number of (outer) iterations.
     pub max_iter: usize,
     /// Stop when [`ElasticNet::optimality`](crate::ElasticNet::optimality) falls below
-    /// this (ADMM also needs Boyd's residuals below their tolerances).
+    /// this, for every solver (ADMM: at its consensus point). Absolute, in the
+    /// coordinates the solver sees; the GLM estimators derive it from their unit-free
+    /// `tol`.
     pub tol: f64,
 }
 

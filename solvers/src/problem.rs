@@ -43,9 +43,28 @@ pub trait Objective {
     }
 }
 
-/// The elastic-net regulariser `g(w) = l1 |w_P|_1 + l2/2 |w_P|_2^2`, where `P` is the
-/// first `n_penalised` coordinates (an intercept, stored last, stays unpenalised).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// The elastic-net regulariser over the first `n_penalised` coordinates `P` (an
+/// intercept, stored last, stays unpenalised), with optional per-coordinate weights
+/// `d_j >= 0`:
+///
+/// `g(w) = l1 sum_{j in P} d_j |w_j| + l2/2 sum_{j in P} (d_j w_j)^2`
+///
+/// (`d_j = 1` without weights). The weights let a solver work in rescaled coordinates
+/// `w_j = s_j b_j` while the penalty keeps its meaning on the original `b`: with
+/// `d_j = 1 / s_j`, `g(w) = l1 |b|_1 + l2/2 |b|_2^2`. A zero weight leaves its
+/// coordinate unpenalised.
+///
+/// ```
+/// use duckml_solvers::ElasticNet;
+/// use ndarray::array;
+///
+/// let plain = ElasticNet::new(1.0, 2.0, 2);
+/// assert_eq!(plain.value(array![3.0, -1.0, 5.0].view()), 4.0 + 10.0);
+/// // The same penalty on b = (3, -1) seen through w = (30, -1): d = (1/10, 1).
+/// let scaled = plain.clone().with_weights(array![0.1, 1.0]);
+/// assert!((scaled.value(array![30.0, -1.0, 5.0].view()) - 14.0).abs() < 1e-12);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ElasticNet {
     /// Weight of the L1 norm (`alpha * l1_ratio`).
     pub l1: f64,
@@ -53,63 +72,94 @@ pub struct ElasticNet {
     pub l2: f64,
     /// How many leading coordinates are penalised.
     pub n_penalised: usize,
+    /// Per-coordinate weights `d_j` of the penalised coordinates (`None`: all 1).
+    /// Callers keep them finite and `>= 0`, with at least `n_penalised` entries.
+    pub weights: Option<Array1<f64>>,
 }
 
 impl ElasticNet {
+    /// `l1 |w_P|_1 + l2/2 |w_P|_2^2` over the first `n_penalised` coordinates.
+    pub fn new(l1: f64, l2: f64, n_penalised: usize) -> Self {
+        ElasticNet {
+            l1,
+            l2,
+            n_penalised,
+            weights: None,
+        }
+    }
+
+    /// The same penalty acting on `d_j w_j` instead of `w_j`.
+    pub fn with_weights(mut self, weights: Array1<f64>) -> Self {
+        self.weights = Some(weights);
+        self
+    }
+
+    /// The weight `d_j` of penalised coordinate `j`.
+    #[inline]
+    pub fn weight(&self, j: usize) -> f64 {
+        self.weights.as_ref().map_or(1.0, |d| d[j])
+    }
+
     /// `g(w)`.
     pub fn value(&self, w: ArrayView1<f64>) -> f64 {
-        let wp = w.slice(ndarray::s![..self.n_penalised]);
-        self.l1 * wp.iter().map(|v| v.abs()).sum::<f64>() + 0.5 * self.l2 * wp.dot(&wp)
+        let (mut a, mut q) = (0.0, 0.0);
+        for (j, &wj) in w.iter().take(self.n_penalised).enumerate() {
+            let v = self.weight(j) * wj;
+            a += v.abs();
+            q += v * v;
+        }
+        self.l1 * a + 0.5 * self.l2 * q
     }
 
     /// Whether the problem has a non-smooth part.
     pub fn has_l1(&self) -> bool {
-        self.l1 > 0.0 && self.n_penalised > 0
+        self.l1 > 0.0 && (0..self.n_penalised).any(|j| self.weight(j) > 0.0)
     }
 
     /// Adds the smooth L2 part's value and gradient to `(f, grad)`.
     pub fn add_l2(&self, w: ArrayView1<f64>, value: &mut f64, grad: &mut Array1<f64>) {
         for j in 0..self.n_penalised {
-            *value += 0.5 * self.l2 * w[j] * w[j];
-            grad[j] += self.l2 * w[j];
+            let c = self.l2 * self.weight(j).powi(2);
+            *value += 0.5 * c * w[j] * w[j];
+            grad[j] += c * w[j];
         }
     }
 
-    /// Adds the L2 part's Hessian (`l2 I` on penalised coordinates).
+    /// Adds the L2 part's Hessian (`l2 d_j^2` on the penalised diagonal).
     pub fn add_l2_hessian(&self, h: &mut Array2<f64>) {
         for j in 0..self.n_penalised {
-            h[[j, j]] += self.l2;
+            h[[j, j]] += self.l2 * self.weight(j).powi(2);
         }
     }
 
-    /// Proximal operator of `step * l1 |.|_1` only (the L2 part handled as smooth).
+    /// Proximal operator of `step * l1 sum d_j |.|` only (the L2 part handled as
+    /// smooth).
     pub fn prox_l1(&self, v: &mut Array1<f64>, step: f64) {
-        let t = step * self.l1;
-        for x in v.iter_mut().take(self.n_penalised) {
-            *x = soft_threshold(*x, t);
+        for (j, x) in v.iter_mut().take(self.n_penalised).enumerate() {
+            *x = soft_threshold(*x, step * self.l1 * self.weight(j));
         }
     }
 
     /// Proximal operator of `step * g` (L1 and L2 together), in place.
     pub fn prox(&self, v: &mut Array1<f64>, step: f64) {
-        let t = step * self.l1;
-        let shrink = 1.0 / (1.0 + step * self.l2);
-        for x in v.iter_mut().take(self.n_penalised) {
-            *x = soft_threshold(*x, t) * shrink;
+        for (j, x) in v.iter_mut().take(self.n_penalised).enumerate() {
+            let d = self.weight(j);
+            *x = soft_threshold(*x, step * self.l1 * d) / (1.0 + step * self.l2 * d * d);
         }
     }
 
     /// The 2-norm of the minimum-norm subgradient of `f + g` at `w`, given the
-    /// gradient of the smooth part `f + l2/2 |w_P|^2`: zero exactly at the optimum.
-    /// Every solver but ADMM stops when it falls below `tol`.
+    /// gradient of the smooth part `f + l2/2 |D w_P|^2`: zero exactly at the optimum.
+    /// Every solver stops when it falls below `tol`.
     pub fn optimality(&self, w: ArrayView1<f64>, smooth_grad: ArrayView1<f64>) -> f64 {
         let mut sq = 0.0;
         for (j, (&wj, &g)) in w.iter().zip(smooth_grad.iter()).enumerate() {
             let d = if j < self.n_penalised {
+                let t = self.l1 * self.weight(j);
                 if wj != 0.0 {
-                    g + self.l1 * wj.signum()
+                    g + t * wj.signum()
                 } else {
-                    soft_threshold(g, self.l1)
+                    soft_threshold(g, t)
                 }
             } else {
                 g

@@ -15,6 +15,10 @@ pub enum StopReason {
     LineSearchFailed(String),
     /// The objective or gradient became non-finite.
     NonFinite,
+    /// The objective has no minimiser (e.g. an unpenalised logistic regression on
+    /// perfectly separated classes, whose coefficients grow without bound): the point
+    /// returned is where the solver stopped, not an optimum.
+    NoMinimizer(String),
 }
 
 impl std::fmt::Display for StopReason {
@@ -24,6 +28,7 @@ impl std::fmt::Display for StopReason {
             StopReason::MaxIterations => f.write_str("max_iter reached"),
             StopReason::LineSearchFailed(m) => write!(f, "line search failed: {m}"),
             StopReason::NonFinite => f.write_str("objective became non-finite"),
+            StopReason::NoMinimizer(m) => write!(f, "the objective has no minimiser: {m}"),
         }
     }
 }

@@ -48,11 +48,7 @@ impl Objective for Bowl {
 
 #[test]
 fn every_solver_reports_each_counted_iteration_once() {
-    let reg = ElasticNet {
-        l1: 0.0,
-        l2: 0.1,
-        n_penalised: 3,
-    };
+    let reg = ElasticNet::new(0.0, 0.1, 3);
     for s in SolverChoice::ALL {
         for (max_iter, tol) in [(1000, 1e-9), (3, 1e-14)] {
             let seen = RefCell::new(Vec::new());
@@ -104,11 +100,7 @@ impl Objective for Cliff {
 
 #[test]
 fn the_driver_checks_options_and_the_start_for_every_solver() {
-    let reg = ElasticNet {
-        l1: 0.0,
-        l2: 0.0,
-        n_penalised: 1,
-    };
+    let reg = ElasticNet::new(0.0, 0.0, 1);
     let opts = SolveOptions {
         max_iter: 10,
         tol: 1e-8,

@@ -5,6 +5,9 @@ mod model;
 mod objective;
 mod observer;
 mod params;
+mod scaled;
+mod scaling;
+mod stopping;
 
 pub use kind::{Bernoulli, Gaussian, GlmKind, Poisson};
 pub use model::FittedGlm;

@@ -4,7 +4,7 @@ use super::{failed, LineSearch, Trial, ARMIJO_C};
 use crate::problem::Objective;
 
 /// Halvings before the search gives up.
-const MAX_HALVINGS: usize = 60;
+pub(crate) const MAX_HALVINGS: usize = 60;
 
 impl<O: Objective> LineSearch<'_, O> {
     /// Backtracks from `t0` until `f(w + t dir) <= f + c t g.dir`.

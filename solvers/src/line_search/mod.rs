@@ -4,6 +4,9 @@
 mod armijo;
 mod wolfe;
 
+pub(crate) use armijo::MAX_HALVINGS;
+pub(crate) use wolfe::MAX_WOLFE_EVALS;
+
 use crate::problem::{Objective, Problem};
 use crate::result::StopReason;
 use crate::smooth::Point;

@@ -11,7 +11,7 @@ const WOLFE_C1: f64 = 1e-3;
 /// Curvature constant (the usual 0.9 for quasi-Newton).
 const WOLFE_C2: f64 = 0.9;
 /// Evaluations before the search gives up.
-const MAX_WOLFE_EVALS: usize = 30;
+pub(crate) const MAX_WOLFE_EVALS: usize = 30;
 
 /// One trial point along the search direction.
 struct Probe {
