@@ -28,6 +28,7 @@
 #![warn(missing_docs)]
 
 pub mod contract;
+pub mod npy;
 mod cpu;
 mod element;
 
