@@ -6,23 +6,29 @@
 use crate::error::CliError;
 use crate::flags::{default_chunk_rows, ArraySpec, Dtype};
 use crate::input::Design;
-use duckml::arrays::{Chunked, DataMatrix, Float, MatrixCore};
+use crate::mapped::{dtype_mismatch, MappedOf, MappedX};
+use duckml::arrays::{Chunked, DataMatrix, Float, MapElement, MatrixCore};
 use ndarray::{Array1, Array2};
 use sprs::CsMat;
 use std::borrow::Cow;
 
 /// Element types the command line can hold data in: converts the loaders' `f64` data,
-/// borrowing it when no conversion is needed.
-pub trait CliFloat: Float {
+/// borrowing it when no conversion is needed, and reads mapped files of its own type.
+pub trait CliFloat: Float + MapElement {
+    /// `--dtype`'s name for this type.
+    const DTYPE: Dtype;
     /// A dense matrix in this element type.
     fn dense(x: &Array2<f64>) -> Cow<'_, Array2<Self>>;
     /// A CSR matrix in this element type.
     fn sparse(x: &CsMat<f64>) -> Cow<'_, CsMat<Self>>;
     /// A host vector in this element type.
     fn vector(y: &Array1<f64>) -> Cow<'_, Array1<Self>>;
+    /// A mapped x, when its file holds this element type.
+    fn mapped(x: &MappedX) -> Option<MappedOf<'_, Self>>;
 }
 
 impl CliFloat for f64 {
+    const DTYPE: Dtype = Dtype::F64;
     fn dense(x: &Array2<f64>) -> Cow<'_, Array2<f64>> {
         Cow::Borrowed(x)
     }
@@ -32,9 +38,17 @@ impl CliFloat for f64 {
     fn vector(y: &Array1<f64>) -> Cow<'_, Array1<f64>> {
         Cow::Borrowed(y)
     }
+    fn mapped(x: &MappedX) -> Option<MappedOf<'_, f64>> {
+        match x {
+            MappedX::DenseF64(m) => Some(MappedOf::Dense(m)),
+            MappedX::CsrF64(m) => Some(MappedOf::Csr(m)),
+            _ => None,
+        }
+    }
 }
 
 impl CliFloat for f32 {
+    const DTYPE: Dtype = Dtype::F32;
     fn dense(x: &Array2<f64>) -> Cow<'_, Array2<f32>> {
         Cow::Owned(x.mapv(|v| v as f32))
     }
@@ -43,6 +57,13 @@ impl CliFloat for f32 {
     }
     fn vector(y: &Array1<f64>) -> Cow<'_, Array1<f32>> {
         Cow::Owned(y.mapv(|v| v as f32))
+    }
+    fn mapped(x: &MappedX) -> Option<MappedOf<'_, f32>> {
+        match x {
+            MappedX::DenseF32(m) => Some(MappedOf::Dense(m)),
+            MappedX::CsrF32(m) => Some(MappedOf::Csr(m)),
+            _ => None,
+        }
     }
 }
 
@@ -78,7 +99,8 @@ where
 
 /// Builds `spec`'s array type in element type `F` from `x` (and the matching vector
 /// from `y`) and runs the task on it. Conversions (dense <-> CSR, chunking, f32) happen
-/// here, before any timing the task does.
+/// here, before any timing the task does. A mapped x (`--array mmap`) is used as it
+/// is: only its own element type, only as a mapped array.
 pub fn with_array<F: CliFloat, T: ArrayTask<F>>(
     x: &Design,
     y: Option<&Array1<f64>>,
@@ -105,6 +127,16 @@ pub fn with_array<F: CliFloat, T: ArrayTask<F>>(
             let chunked = Chunked::from_array(F::sparse(x).as_ref(), rows)?;
             run_chunked(&chunked, y, task)
         }
+        (ArraySpec::Mmap(_), Design::Mapped(m)) => match F::mapped(m) {
+            Some(MappedOf::Dense(x)) => run_chunked(x, y, task),
+            Some(MappedOf::Csr(x)) => run_chunked(x, y, task),
+            None => Err(dtype_mismatch(m.dtype(), F::DTYPE)),
+        },
+        (ArraySpec::Mmap(_), _) | (_, Design::Mapped(_)) => Err(CliError::Usage(
+            "a mapped x is used as a mapped array only: --array mmap (and the file is \
+             loaded for any other --array)"
+                .into(),
+        )),
     }
 }
 

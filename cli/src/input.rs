@@ -1,6 +1,8 @@
 //! Reading `x` and `y` from `.npy`, CSV and svmlight files.
 
 use crate::error::CliError;
+use crate::flags::ArraySpec;
+use crate::mapped::{labels_beside, MappedX};
 use clap::{Args, ValueEnum};
 use duckml::datasets::{
     read_csv, read_npy_matrix, read_npy_vector, read_svmlight, CsvOptions, HeaderMode,
@@ -65,13 +67,16 @@ pub struct InputArgs {
     pub target: Option<String>,
 }
 
-/// The feature matrix as read: dense (row-major) or sparse (CSR).
-#[derive(Debug, Clone)]
+/// The feature matrix as read: dense (row-major) or sparse (CSR), or mapped from
+/// disk without reading it (`--array mmap`).
+#[derive(Debug)]
 pub enum Design {
     /// From `.npy` or CSV.
     Dense(Array2<f64>),
     /// From svmlight.
     Sparse(CsMat<f64>),
+    /// A `.npy` or CSR folder, mapped.
+    Mapped(MappedX),
 }
 
 impl Design {
@@ -80,6 +85,7 @@ impl Design {
         match self {
             Design::Dense(x) => x.dim(),
             Design::Sparse(x) => x.shape(),
+            Design::Mapped(x) => x.shape(),
         }
     }
 }
@@ -112,10 +118,21 @@ fn csv_options(format: Format, target: Option<&str>) -> CsvOptions {
     }
 }
 
-/// Reads the x file (and y from it when it holds y: svmlight labels, a CSV `--target`).
-/// `n_features` fixes the width of an svmlight matrix (for predicting).
-pub fn load_x(args: &InputArgs, n_features: Option<usize>) -> Result<Loaded, CliError> {
+/// Reads the x file (and y from it when it holds y: svmlight labels, a CSV `--target`,
+/// the `y.npy` of a CSR folder). `n_features` fixes the width of an svmlight matrix (for
+/// predicting). With `--array mmap` the file is mapped instead, and not read.
+pub fn load_x(
+    args: &InputArgs,
+    n_features: Option<usize>,
+    array: Option<ArraySpec>,
+) -> Result<Loaded, CliError> {
     let path = &args.x;
+    if let Some(ArraySpec::Mmap(rows)) = array {
+        return Ok(Loaded {
+            x: Design::Mapped(MappedX::open(args, rows)?),
+            y: labels_beside(args)?,
+        });
+    }
     let format = args.format.resolve(path)?;
     if args.target.is_some() && !matches!(format, Format::Csv | Format::Tsv) {
         return Err(CliError::Usage(
@@ -172,8 +189,28 @@ pub fn load_y(path: &Path) -> Result<Array1<f64>, CliError> {
 }
 
 /// Reads x and y for fitting: y from `--y`, from the CSV `--target` column, or the
-/// svmlight labels (exactly one of them), and checks that their lengths agree.
-pub fn load_xy(args: &InputArgs, y_path: Option<&Path>) -> Result<(Design, Array1<f64>), CliError> {
+/// svmlight labels (exactly one of them), and checks that their lengths agree. With
+/// `--array mmap`, x is mapped and y is `--y` or else the CSR folder's `y.npy`.
+pub fn load_xy(
+    args: &InputArgs,
+    y_path: Option<&Path>,
+    array: Option<ArraySpec>,
+) -> Result<(Design, Array1<f64>), CliError> {
+    if let Some(ArraySpec::Mmap(_)) = array {
+        let loaded = load_x(args, None, array)?;
+        let y = match (y_path, loaded.y) {
+            (Some(p), _) => load_y(p)?,
+            (None, Some(y)) => y,
+            (None, None) => {
+                return Err(CliError::Usage(
+                    "no targets: pass --y FILE (a mapped .npy holds features only; a CSR \
+                     folder's y.npy is used when present)"
+                        .into(),
+                ))
+            }
+        };
+        return check_lengths(args, y_path, loaded.x, y);
+    }
     let format = args.format.resolve(&args.x)?;
     if format == Format::Svmlight && y_path.is_some() {
         return Err(CliError::Usage(
@@ -190,13 +227,23 @@ pub fn load_xy(args: &InputArgs, y_path: Option<&Path>) -> Result<(Design, Array
             "no targets: pass --y FILE, or --target COLUMN for a CSV that holds y".into(),
         ));
     }
-    let loaded = load_x(args, None)?;
+    let loaded = load_x(args, None, array)?;
     let y = match (loaded.y, y_path) {
         (Some(y), _) => y,
         (None, Some(p)) => load_y(p)?,
         (None, None) => unreachable!("checked above"),
     };
-    let (n, _) = loaded.x.shape();
+    check_lengths(args, y_path, loaded.x, y)
+}
+
+/// x and y, once their lengths are known to agree.
+fn check_lengths(
+    args: &InputArgs,
+    y_path: Option<&Path>,
+    x: Design,
+    y: Array1<f64>,
+) -> Result<(Design, Array1<f64>), CliError> {
+    let (n, _) = x.shape();
     if y.len() != n {
         let y_name = y_path.unwrap_or(&args.x).display();
         return Err(CliError::Input(format!(
@@ -205,7 +252,7 @@ pub fn load_xy(args: &InputArgs, y_path: Option<&Path>) -> Result<(Design, Array
             y.len()
         )));
     }
-    Ok((loaded.x, y))
+    Ok((x, y))
 }
 
 #[cfg(test)]

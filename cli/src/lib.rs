@@ -16,6 +16,7 @@ mod flags;
 mod glm;
 mod input;
 mod logging;
+mod mapped;
 mod output;
 pub mod schema;
 mod synthetic;

@@ -123,5 +123,10 @@ pub fn write_glm_data(
             write_svmlight(&sp, x, y)?;
             vec![sp]
         }
+        Design::Mapped(_) => {
+            return Err(CliError::Usage(
+                "generated data sets are held in memory, never mapped".into(),
+            ))
+        }
     })
 }

@@ -107,6 +107,16 @@ impl<F: MapElement> MmapCsrBlock<F> {
         self.rows.clone()
     }
 
+    /// Stored values in this block's rows.
+    pub fn nnz(&self) -> usize {
+        let f = &*self.files;
+        let (first, last) = match f.indptr.scalar {
+            Scalar::I32 => entry_range::<i32>(&f.indptr, self.rows.start, self.rows.end),
+            _ => entry_range::<i64>(&f.indptr, self.rows.start, self.rows.end),
+        };
+        last - first
+    }
+
     /// Asks the kernel to read this block's indices and values now.
     pub(super) fn will_need(&self) {
         let f = &*self.files;

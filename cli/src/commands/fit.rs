@@ -114,7 +114,7 @@ impl<F: Float> ArrayTask<F> for FitTask {
 pub fn run(args: &FitArgs) -> Result<(), CliError> {
     let params = args.params();
     params.check_solver()?;
-    let (x, y) = load_xy(&args.input, args.y.as_deref())?;
+    let (x, y) = load_xy(&args.input, args.y.as_deref(), args.array)?;
     let array = ArraySpec::resolve(args.array, &x);
     let mut task = FitTask {
         params,

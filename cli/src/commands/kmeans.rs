@@ -121,7 +121,7 @@ fn cluster_sizes(model: &KMeansModel) -> Vec<usize> {
 
 /// Runs `duckml kmeans`.
 pub fn run(args: &KmeansArgs) -> Result<(), CliError> {
-    let loaded = load_x(&args.input, None)?;
+    let loaded = load_x(&args.input, None, args.array)?;
     let array = ArraySpec::resolve(args.array, &loaded.x);
     let mut task = KmeansTask {
         est: args.estimator(),

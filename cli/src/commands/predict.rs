@@ -77,7 +77,7 @@ pub fn run(args: &PredictArgs) -> Result<(), CliError> {
     if args.proba && model.kind() != ModelKind::Logistic {
         return Err(proba_needs_logistic());
     }
-    let loaded = load_x(&args.input, Some(model.n_features()))?;
+    let loaded = load_x(&args.input, Some(model.n_features()), args.array)?;
     let array = ArraySpec::resolve(args.array, &loaded.x);
     let mut task = PredictTask {
         model: &model,
