@@ -109,7 +109,7 @@ fn target_column(spec: &str) -> TargetColumn {
     }
 }
 
-fn csv_options(format: Format, target: Option<&str>) -> CsvOptions {
+pub(crate) fn csv_options(format: Format, target: Option<&str>) -> CsvOptions {
     CsvOptions {
         header: HeaderMode::Auto,
         target: target.map(target_column),

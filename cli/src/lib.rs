@@ -22,7 +22,7 @@ pub mod schema;
 mod synthetic;
 
 use clap::{Parser, Subcommand};
-use commands::{bench, datasets, fit, kmeans, predict};
+use commands::{bench, convert, datasets, fit, kmeans, predict};
 
 /// Fit, predict and benchmark duckml's GLMs and solvers on files.
 #[derive(Debug, Parser)]
@@ -44,6 +44,8 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Write the benchmark's synthetic data sets (dense, sparse, blobs) to files.
     Datasets(datasets::DatasetsArgs),
+    /// Rewrite CSV, svmlight or .npy as files `--array mmap` maps, in bounded memory.
+    Convert(convert::ConvertArgs),
 }
 
 /// Parses the command line, runs the command and returns the process exit status:
@@ -67,6 +69,7 @@ pub fn main() -> i32 {
         Command::Kmeans(args) => kmeans::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::Datasets(args) => datasets::run(&args),
+        Command::Convert(args) => convert::run(&args),
     };
     match result {
         Ok(()) => 0,

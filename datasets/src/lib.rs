@@ -34,6 +34,7 @@
 #![warn(missing_docs)]
 
 pub mod bundled;
+pub mod convert;
 pub mod csv_io;
 pub mod error;
 pub mod generators;
@@ -45,9 +46,10 @@ pub mod svmlight;
 pub mod to_f32;
 
 pub use bundled::{breast_cancer, diabetes, randhie};
+pub use convert::{csv_to_npy, npy_to_npy, svmlight_to_csr, ConvertOptions, Converted, NpyWriter};
 pub use csv_io::{
-    read_csv, read_csv_from, read_csv_str, write_csv, CsvOptions, HeaderDecision, HeaderMode,
-    Table, TargetColumn,
+    read_csv, read_csv_chunked, read_csv_from, read_csv_str, stream_csv, write_csv, CsvOptions,
+    CsvSummary, HeaderDecision, HeaderMode, Table, TargetColumn,
 };
 pub use error::DatasetError;
 pub use generators::{
@@ -67,8 +69,8 @@ pub use npy_io::{
 };
 pub use sparse_generators::{make_sparse_classification, make_sparse_regression, SparseRegression};
 pub use svmlight::{
-    read_svmlight, read_svmlight_from, read_svmlight_str, write_svmlight, NumberingDecision,
-    SparseTable, SvmlightOptions, ZeroBased,
+    read_svmlight, read_svmlight_chunked, read_svmlight_from, read_svmlight_str, stream_svmlight,
+    write_svmlight, NumberingDecision, SparseTable, SvmlightOptions, SvmlightSummary, ZeroBased,
 };
 pub use to_f32::{csr_to_f32, matrix_to_f32, vector_to_f32};
 
