@@ -5,14 +5,15 @@
 //!
 //! ```text
 //! cargo run --release --example mmap_bench -- gen  /data/x.npy 10000000 100   # x.npy + x.y.npy, bounded memory
-//! cargo run --release --example mmap_bench -- mmap /data/x.npy 5            # 5 timed passes of each kind
-//! cargo run --release --example mmap_bench -- ram  /data/x.npy 5
+//! cargo run --release --example mmap_bench -- mmap /data/x.npy logistic 5 10  # 5 timed passes, a 10-iteration fit
+//! cargo run --release --example mmap_bench -- ram  /data/x.npy kmeans 5 10
 //! ```
 //!
-//! Each run prints one JSON line: seconds per pass (median of the timed passes, after
-//! one untimed warm-up pass that also runs the finite check), GB/s of X read, the
-//! full-fit seconds of a logistic L2 fit and a KMeans fit (each limited to `ITERS`
-//! iterations, default 10), and peak RssAnon sampled after every pass.
+//! Each run prints one JSON line: seconds per pass (the median of the timed passes,
+//! after a first pass that also runs the finite check for `logistic`), GB/s of X
+//! read, the seconds of an L2 logistic fit (alpha 1e-4) or a KMeans fit (k = 8), at
+//! most `ITERS` iterations, and the peak RssAnon over the whole run, sampled every
+//! 2 ms on a thread.
 
 use duckml::arrays::npy::Scalar;
 use duckml::arrays::{hash_uniform, open_npy, GlmFamily, Linear};
@@ -20,6 +21,8 @@ use duckml::datasets::{read_npy_matrix, read_npy_vector, NpyWriter};
 use duckml::prelude::*;
 use ndarray::{s, Array1, Array2};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// RssAnon of this process, in bytes (from /proc/self/status).
@@ -69,57 +72,96 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// Times the passes and the fits on `x`; prints one JSON line.
-fn run<X: DataMatrix<f64>>(mode: &str, x: &X, y: &X::Vector, passes: usize, iters: usize, load_s: f64) {
+/// Samples RssAnon every 2 ms on its own thread until dropped; keeps the peak.
+struct AnonPeak {
+    peak: Arc<AtomicU64>,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl AnonPeak {
+    fn start() -> AnonPeak {
+        let peak = Arc::new(AtomicU64::new(rss_anon()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (p, s) = (Arc::clone(&peak), Arc::clone(&stop));
+        let thread = std::thread::spawn(move || {
+            while !s.load(Ordering::Relaxed) {
+                p.fetch_max(rss_anon(), Ordering::Relaxed);
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+        });
+        AnonPeak { peak, stop, thread: Some(thread) }
+    }
+
+    fn finish(mut self) -> u64 {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        self.peak.load(Ordering::Relaxed).max(rss_anon())
+    }
+}
+
+/// Times `passes` passes of the task's kernel, then one fit of at most `iters`
+/// iterations; prints one JSON line.
+fn run<X: DataMatrix<f64>>(
+    mode: &str,
+    task: &str,
+    x: &X,
+    y: Option<&X::Vector>,
+    passes: usize,
+    iters: usize,
+    load_s: f64,
+    sampler: AnonPeak,
+) {
     let (n, p) = (x.n_rows(), x.n_cols());
     let gb = (n * p * 8) as f64 / 1e9;
-    let mut peak = rss_anon();
-    let coef = Array1::from_elem(p, 0.01);
-    let lin = Linear { coef: coef.view(), intercept: 0.0 };
-    let t0 = Instant::now();
-    assert!(x.glm_loss_grad_checked(GlmFamily::Bernoulli, y, lin).is_some());
-    let first_glm = t0.elapsed().as_secs_f64();
-    peak = peak.max(rss_anon());
-    let mut glm = Vec::new();
-    for _ in 0..passes {
-        let t = Instant::now();
-        std::hint::black_box(x.glm_loss_grad(GlmFamily::Bernoulli, y, lin));
-        glm.push(t.elapsed().as_secs_f64());
-        peak = peak.max(rss_anon());
-    }
-    let centers: Array2<f64> = x.rows_to_host(&(0..8).collect::<Vec<_>>()).unwrap();
-    let mut labels = x.vector_from_host(Array1::zeros(n).view()).unwrap();
-    let mut km = Vec::new();
-    for _ in 0..passes {
-        let t = Instant::now();
-        std::hint::black_box(x.kmeans_step(centers.slice(s![.., ..]), &mut labels));
-        km.push(t.elapsed().as_secs_f64());
-        peak = peak.max(rss_anon());
-    }
-    drop(labels);
+    let mut times = Vec::new();
     let t = Instant::now();
-    let model = LogisticRegression::new()
-        .alpha(1e-4)
-        .max_iter(iters)
-        .fit(x, y)
-        .expect("logistic fit");
-    let logistic_s = t.elapsed().as_secs_f64();
-    peak = peak.max(rss_anon());
-    let t = Instant::now();
-    let km_model = KMeans::new(8).max_iter(iters).seed(0).fit(x).expect("kmeans fit");
-    let kmeans_s = t.elapsed().as_secs_f64();
-    peak = peak.max(rss_anon());
-    let (g, k) = (median(glm), median(km));
+    let (first, fit_s, fit_iters) = match task {
+        "logistic" => {
+            let y = y.expect("logistic needs y");
+            let coef = Array1::from_elem(p, 0.01);
+            let lin = Linear { coef: coef.view(), intercept: 0.0 };
+            assert!(x.glm_loss_grad_checked(GlmFamily::Bernoulli, y, lin).is_some());
+            let first = t.elapsed().as_secs_f64();
+            for _ in 0..passes {
+                let t = Instant::now();
+                std::hint::black_box(x.glm_loss_grad(GlmFamily::Bernoulli, y, lin));
+                times.push(t.elapsed().as_secs_f64());
+            }
+            let t = Instant::now();
+            let model = LogisticRegression::new()
+                .alpha(1e-4)
+                .max_iter(iters)
+                .fit(x, y)
+                .expect("logistic fit");
+            (first, t.elapsed().as_secs_f64(), model.n_iter())
+        }
+        "kmeans" => {
+            let centers: Array2<f64> = x.rows_to_host(&(0..8).collect::<Vec<_>>()).unwrap();
+            let mut labels = x.vector_from_host(Array1::zeros(n).view()).unwrap();
+            let first = t.elapsed().as_secs_f64();
+            for _ in 0..passes {
+                let t = Instant::now();
+                std::hint::black_box(x.kmeans_step(centers.slice(s![.., ..]), &mut labels));
+                times.push(t.elapsed().as_secs_f64());
+            }
+            drop(labels);
+            let t = Instant::now();
+            let model = KMeans::new(8).max_iter(iters).seed(0).fit(x).expect("kmeans fit");
+            (first, t.elapsed().as_secs_f64(), model.n_iter())
+        }
+        other => panic!("unknown task {other}: logistic or kmeans"),
+    };
+    let peak = sampler.finish();
+    let pass = median(times);
     println!(
-        "{{\"mode\":\"{mode}\",\"n\":{n},\"p\":{p},\"gb\":{gb:.3},\"load_s\":{load_s:.3},\
-         \"first_glm_pass_s\":{first_glm:.3},\"glm_pass_s\":{g:.4},\"glm_gb_s\":{:.2},\
-         \"kmeans_pass_s\":{k:.4},\"kmeans_gb_s\":{:.2},\"logistic_fit_s\":{logistic_s:.2},\
-         \"logistic_iters\":{},\"kmeans_fit_s\":{kmeans_s:.2},\"kmeans_iters\":{},\
+        "{{\"mode\":\"{mode}\",\"task\":\"{task}\",\"n\":{n},\"p\":{p},\"gb\":{gb:.3},\
+         \"load_s\":{load_s:.3},\"first_pass_s\":{first:.3},\"pass_s\":{pass:.4},\
+         \"gb_per_s\":{:.2},\"fit_s\":{fit_s:.2},\"fit_iters\":{fit_iters},\
          \"peak_rss_anon_mb\":{:.1},\"rss_anon_share_of_file\":{:.4}}}",
-        gb / g,
-        gb / k,
-        model.n_iter(),
-        km_model.n_iter(),
+        gb / pass,
         peak as f64 / 1e6,
         peak as f64 / (gb * 1e9)
     );
@@ -127,23 +169,30 @@ fn run<X: DataMatrix<f64>>(mode: &str, x: &X, y: &X::Vector, passes: usize, iter
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: mmap_bench gen PATH N P | mmap PATH [PASSES [ITERS]] | ram PATH [PASSES [ITERS]]";
+    let usage = "usage: mmap_bench gen PATH N P | (mmap|ram) PATH (logistic|kmeans) [PASSES [ITERS]]";
     let arg = |i: usize| args.get(i).unwrap_or_else(|| panic!("{usage}"));
     let num = |i: usize, d: usize| args.get(i).map_or(d, |v| v.parse().expect(usage));
     let path = PathBuf::from(arg(1));
-    match arg(0).as_str() {
-        "gen" => generate(&path, num(2, 0), num(3, 0)),
+    let mode = arg(0).as_str();
+    if mode == "gen" {
+        return generate(&path, num(2, 0), num(3, 0));
+    }
+    let task = arg(2).as_str();
+    let (passes, iters) = (num(3, 5), num(4, 10));
+    let sampler = AnonPeak::start();
+    let t = Instant::now();
+    let y = (task == "logistic").then(|| read_npy_vector(y_path(&path)).expect("y"));
+    match mode {
         "mmap" => {
-            let t = Instant::now();
             let x = open_npy::<f64>(&path, None).expect("map x");
-            let y = x.vector_from_host(read_npy_vector(y_path(&path)).expect("y").view()).unwrap();
-            run("mmap", &x, &y, num(2, 5), num(3, 10), t.elapsed().as_secs_f64());
+            let y = y.map(|y| x.vector_from_host(y.view()).unwrap());
+            let load = t.elapsed().as_secs_f64();
+            run(mode, task, &x, y.as_ref(), passes, iters, load, sampler);
         }
         "ram" => {
-            let t = Instant::now();
             let x = read_npy_matrix(&path).expect("read x");
-            let y = read_npy_vector(y_path(&path)).expect("y");
-            run("ram", &x, &y, num(2, 5), num(3, 10), t.elapsed().as_secs_f64());
+            let load = t.elapsed().as_secs_f64();
+            run(mode, task, &x, y.as_ref(), passes, iters, load, sampler);
         }
         _ => panic!("{usage}"),
     }
