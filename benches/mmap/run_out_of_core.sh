@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The out-of-core benchmark: a generated f64 .npy larger than this machine's RAM
-# (default 32,000,000 x 100 = 25.6 GB against 24 GiB), its sequential read rate
+# (default 33,000,000 x 100 = 26.4 GB against 24 GiB = 25.8 GB), its sequential read rate
 # measured with `dd iflag=direct` (no page cache) on the same file in the same
 # sitting, then passes and a logistic L2 fit (and a KMeans fit) on the mapped file:
 # seconds per pass against file size / dd rate (target: at least 80% of the disk's
@@ -12,7 +12,7 @@
 # removed at the end (KEEP=1 keeps it). Never run this in CI.
 set -euo pipefail
 dir=${1:-/tmp/duckml-mmap-ooc}
-n=${2:-32000000}
+n=${2:-33000000}
 p=${3:-100}
 passes=${PASSES:-3}
 iters=${ITERS:-10}
