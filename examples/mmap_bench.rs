@@ -45,7 +45,9 @@ fn generate(path: &Path, n: usize, p: usize) {
     let rows = 1 << 16;
     let mut xw = NpyWriter::create(path, Scalar::F64).expect("create x");
     let mut yw = NpyWriter::create(&y_path(path), Scalar::F64).expect("create y");
-    let beta: Vec<f64> = (0..p).map(|j| hash_uniform(7, j as u64) * 2.0 - 1.0).collect();
+    let beta: Vec<f64> = (0..p)
+        .map(|j| hash_uniform(7, j as u64) * 2.0 - 1.0)
+        .collect();
     let mut buf = vec![0.0; rows * p];
     let mut ys = vec![0.0; rows];
     for start in (0..n).step_by(rows) {
@@ -90,7 +92,11 @@ impl AnonPeak {
                 std::thread::sleep(std::time::Duration::from_millis(2));
             }
         });
-        AnonPeak { peak, stop, thread: Some(thread) }
+        AnonPeak {
+            peak,
+            stop,
+            thread: Some(thread),
+        }
     }
 
     fn finish(mut self) -> u64 {
@@ -102,18 +108,29 @@ impl AnonPeak {
     }
 }
 
-/// Times `passes` passes of the task's kernel, then one fit of at most `iters`
-/// iterations; prints one JSON line.
-fn run<X: DataMatrix<f64>>(
-    mode: &str,
-    task: &str,
-    x: &X,
-    y: Option<&X::Vector>,
+/// What one run does: which storage and kernel, how many passes and fit iterations.
+struct Plan<'a> {
+    mode: &'a str,
+    task: &'a str,
     passes: usize,
     iters: usize,
+}
+
+/// Times `plan.passes` passes of the task's kernel, then one fit of at most
+/// `plan.iters` iterations; prints one JSON line.
+fn run<X: DataMatrix<f64>>(
+    plan: &Plan,
+    x: &X,
+    y: Option<&X::Vector>,
     load_s: f64,
     sampler: AnonPeak,
 ) {
+    let Plan {
+        mode,
+        task,
+        passes,
+        iters,
+    } = *plan;
     let (n, p) = (x.n_rows(), x.n_cols());
     let gb = (n * p * 8) as f64 / 1e9;
     let mut times = Vec::new();
@@ -122,8 +139,13 @@ fn run<X: DataMatrix<f64>>(
         "logistic" => {
             let y = y.expect("logistic needs y");
             let coef = Array1::from_elem(p, 0.01);
-            let lin = Linear { coef: coef.view(), intercept: 0.0 };
-            assert!(x.glm_loss_grad_checked(GlmFamily::Bernoulli, y, lin).is_some());
+            let lin = Linear {
+                coef: coef.view(),
+                intercept: 0.0,
+            };
+            assert!(x
+                .glm_loss_grad_checked(GlmFamily::Bernoulli, y, lin)
+                .is_some());
             let first = t.elapsed().as_secs_f64();
             for _ in 0..passes {
                 let t = Instant::now();
@@ -149,7 +171,11 @@ fn run<X: DataMatrix<f64>>(
             }
             drop(labels);
             let t = Instant::now();
-            let model = KMeans::new(8).max_iter(iters).seed(0).fit(x).expect("kmeans fit");
+            let model = KMeans::new(8)
+                .max_iter(iters)
+                .seed(0)
+                .fit(x)
+                .expect("kmeans fit");
             (first, t.elapsed().as_secs_f64(), model.n_iter())
         }
         other => panic!("unknown task {other}: logistic or kmeans"),
@@ -169,7 +195,8 @@ fn run<X: DataMatrix<f64>>(
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: mmap_bench gen PATH N P | (mmap|ram) PATH (logistic|kmeans) [PASSES [ITERS]]";
+    let usage =
+        "usage: mmap_bench gen PATH N P | (mmap|ram) PATH (logistic|kmeans) [PASSES [ITERS]]";
     let arg = |i: usize| args.get(i).unwrap_or_else(|| panic!("{usage}"));
     let num = |i: usize, d: usize| args.get(i).map_or(d, |v| v.parse().expect(usage));
     let path = PathBuf::from(arg(1));
@@ -178,7 +205,12 @@ fn main() {
         return generate(&path, num(2, 0), num(3, 0));
     }
     let task = arg(2).as_str();
-    let (passes, iters) = (num(3, 5), num(4, 10));
+    let plan = Plan {
+        mode,
+        task,
+        passes: num(3, 5),
+        iters: num(4, 10),
+    };
     let sampler = AnonPeak::start();
     let t = Instant::now();
     let y = (task == "logistic").then(|| read_npy_vector(y_path(&path)).expect("y"));
@@ -187,12 +219,12 @@ fn main() {
             let x = open_npy::<f64>(&path, None).expect("map x");
             let y = y.map(|y| x.vector_from_host(y.view()).unwrap());
             let load = t.elapsed().as_secs_f64();
-            run(mode, task, &x, y.as_ref(), passes, iters, load, sampler);
+            run(&plan, &x, y.as_ref(), load, sampler);
         }
         "ram" => {
             let x = read_npy_matrix(&path).expect("read x");
             let load = t.elapsed().as_secs_f64();
-            run(mode, task, &x, y.as_ref(), passes, iters, load, sampler);
+            run(&plan, &x, y.as_ref(), load, sampler);
         }
         _ => panic!("{usage}"),
     }

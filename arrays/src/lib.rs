@@ -30,9 +30,9 @@
 #![warn(missing_docs)]
 
 pub mod contract;
-pub mod npy;
 mod cpu;
 mod element;
+pub mod npy;
 
 mod chunked;
 #[cfg(feature = "cuda")]
@@ -49,11 +49,11 @@ pub use contract::{
 };
 #[cfg(feature = "cuda")]
 pub use cuda::{CudaError, CudaMatrix, CudaVector};
-pub use mmap::{open_csr, open_npy, MapElement, MmapCsr, MmapError, MmapMatrix};
 pub use element::{
     hash_uniform, BinaryOp, ElementCheck, ElementTerms, Float, GlmFamily, PairReduction, Reduction,
     UnaryOp,
 };
+pub use mmap::{open_csr, open_npy, MapElement, MmapCsr, MmapError, MmapMatrix};
 
 /// The contract's traits and the types their methods take, for code that calls the
 /// operations on a concrete array type: `use duckml_arrays::prelude::*;`.

@@ -587,6 +587,9 @@ pub fn stream_csv(
     stream_csv_rows(file, &name, options, on_row)
 }
 
+/// A [`Chunked`] dense matrix and the target column, when one was asked for.
+pub type ChunkedColumns = (Chunked<Array2<f64>>, Option<Array1<f64>>);
+
 /// Reads a numeric CSV file into row chunks of at most `rows_per_chunk` rows, a
 /// [`Chunked`] dense matrix built as the file is read (no whole-file copy is made and
 /// split), with the target column when [`CsvOptions::target`] names one.
@@ -613,7 +616,7 @@ pub fn read_csv_chunked(
     path: impl AsRef<Path>,
     options: &CsvOptions,
     rows_per_chunk: usize,
-) -> Result<(Chunked<Array2<f64>>, Option<Array1<f64>>)> {
+) -> Result<ChunkedColumns> {
     if rows_per_chunk == 0 {
         return Err(DatasetError::InvalidParameter(
             "rows_per_chunk must be at least 1".into(),
@@ -625,8 +628,7 @@ pub fn read_csv_chunked(
     let mut pending_rows = 0usize;
     let mut ys: Vec<f64> = Vec::new();
     let mut flush = |pending: &mut Vec<f64>, rows: usize| {
-        if rows > 0 {
-            let p = pending.len() / rows;
+        if let Some(p) = pending.len().checked_div(rows) {
             let block = Array2::from_shape_vec((rows, p), std::mem::take(pending))
                 .expect("rows of equal length");
             chunks.push(block);
@@ -643,7 +645,8 @@ pub fn read_csv_chunked(
         Ok(())
     })?;
     flush(&mut pending, pending_rows);
-    let x = Chunked::from_chunks(chunks).map_err(|e| DatasetError::InvalidParameter(e.to_string()))?;
+    let x =
+        Chunked::from_chunks(chunks).map_err(|e| DatasetError::InvalidParameter(e.to_string()))?;
     let y = options.target.as_ref().map(|_| Array1::from_vec(ys));
     Ok((x, y))
 }

@@ -48,8 +48,8 @@ pub mod to_f32;
 pub use bundled::{breast_cancer, diabetes, randhie};
 pub use convert::{csv_to_npy, npy_to_npy, svmlight_to_csr, ConvertOptions, Converted, NpyWriter};
 pub use csv_io::{
-    read_csv, read_csv_chunked, read_csv_from, read_csv_str, stream_csv, write_csv, CsvOptions,
-    CsvSummary, HeaderDecision, HeaderMode, Table, TargetColumn,
+    read_csv, read_csv_chunked, read_csv_from, read_csv_str, stream_csv, write_csv, ChunkedColumns,
+    CsvOptions, CsvSummary, HeaderDecision, HeaderMode, Table, TargetColumn,
 };
 pub use error::DatasetError;
 pub use generators::{

@@ -9,7 +9,7 @@
 //! value), about a third of a pass over an `f64` CSR matrix with `int32` indices.
 
 use super::file::MappedNpy;
-use super::{default_block_rows, MapElement, MmapError, MmapCsr};
+use super::{default_block_rows, MapElement, MmapCsr, MmapError};
 use crate::chunked::Chunked;
 use crate::contract::ArrayError;
 use crate::npy::Scalar;
@@ -59,14 +59,11 @@ pub(super) enum CsrView<'a, F> {
 }
 
 /// Rows `rows` of a validated CSR as a sprs view.
-fn view_of<'a, F, I: SpIndex, Iptr: SpIndex>(
-    files: &'a CsrFiles,
-    rows: &Range<usize>,
-) -> CsMatViewI<'a, F, I, Iptr>
+fn view_of<'a, F, I, Iptr>(files: &'a CsrFiles, rows: &Range<usize>) -> CsMatViewI<'a, F, I, Iptr>
 where
     F: MapElement,
-    I: bytemuck::Pod,
-    Iptr: bytemuck::Pod,
+    I: SpIndex + bytemuck::Pod,
+    Iptr: SpIndex + bytemuck::Pod,
 {
     let indptr: &[Iptr] = &files.indptr.elements()[rows.start..=rows.end];
     let first = indptr[0].index_unchecked();
@@ -136,7 +133,11 @@ impl<F: MapElement> MmapCsrBlock<F> {
 }
 
 /// The stored entries of rows `a..b` (indptr validated at open).
-fn entry_range<Iptr: SpIndex + bytemuck::Pod>(indptr: &MappedNpy, a: usize, b: usize) -> (usize, usize) {
+fn entry_range<Iptr: SpIndex + bytemuck::Pod>(
+    indptr: &MappedNpy,
+    a: usize,
+    b: usize,
+) -> (usize, usize) {
     let p: &[Iptr] = indptr.elements();
     (p[a].index_unchecked(), p[b].index_unchecked())
 }
@@ -179,7 +180,11 @@ pub fn open_csr<F: MapElement>(
     };
     let shape = MappedNpy::open(&dir.join("shape.npy"), &INDEX_TYPES, 1)?;
     let dims: Vec<i64> = match shape.scalar {
-        Scalar::I32 => shape.elements::<i32>().iter().map(|&v| i64::from(v)).collect(),
+        Scalar::I32 => shape
+            .elements::<i32>()
+            .iter()
+            .map(|&v| i64::from(v))
+            .collect(),
         _ => shape.elements::<i64>().to_vec(),
     };
     let (n_rows, n_cols) = match dims[..] {
@@ -211,7 +216,9 @@ pub fn open_csr<F: MapElement>(
     let nnz = files.indices.header.shape[0];
     let entry = files.indices.scalar.size() + std::mem::size_of::<F>();
     let rows = match rows_per_block {
-        Some(0) => return Err(ArrayError::Invalid("rows per block must be at least 1".into()).into()),
+        Some(0) => {
+            return Err(ArrayError::Invalid("rows per block must be at least 1".into()).into())
+        }
         Some(r) => r.min(n_rows),
         None => default_block_rows(n_rows, (nnz / n_rows).max(1) * entry),
     };

@@ -121,7 +121,9 @@ pub fn open_npy<F: MapElement>(
         });
     }
     let rows = match rows_per_block {
-        Some(0) => return Err(ArrayError::Invalid("rows per block must be at least 1".into()).into()),
+        Some(0) => {
+            return Err(ArrayError::Invalid("rows per block must be at least 1".into()).into())
+        }
         Some(r) => r.min(n),
         None => default_block_rows(n, p * std::mem::size_of::<F>()),
     };

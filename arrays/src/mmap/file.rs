@@ -96,8 +96,7 @@ impl MappedNpy {
         // Both fit in the file's length, which fits the address space once mapped.
         let start = usize::try_from(header.data_offset)
             .map_err(|_| layout("file is too large to map".into()))?;
-        let len =
-            usize::try_from(needed).map_err(|_| layout("file is too large to map".into()))?;
+        let len = usize::try_from(needed).map_err(|_| layout("file is too large to map".into()))?;
         // The map starts at a page boundary, so the data's alignment is the offset's.
         if start % scalar.size() != 0 {
             return Err(layout(format!(

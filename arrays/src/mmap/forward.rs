@@ -89,7 +89,12 @@ macro_rules! forward_contract {
                 $with!(self, |m| m.glm_weights(family, eta))
             }
 
-            fn glm_residuals(&self, family: GlmFamily, y: &Array1<F>, eta: &Array1<F>) -> Array1<F> {
+            fn glm_residuals(
+                &self,
+                family: GlmFamily,
+                y: &Array1<F>,
+                eta: &Array1<F>,
+            ) -> Array1<F> {
                 $with!(self, |m| m.glm_residuals(family, y, eta))
             }
 
@@ -103,7 +108,12 @@ macro_rules! forward_contract {
         }
 
         impl<F: MapElement> GlmOps<F> for $block<F> {
-            fn glm_loss_grad(&self, family: GlmFamily, y: &Array1<F>, lin: Linear<'_>) -> GlmLossGrad {
+            fn glm_loss_grad(
+                &self,
+                family: GlmFamily,
+                y: &Array1<F>,
+                lin: Linear<'_>,
+            ) -> GlmLossGrad {
                 self.will_need();
                 $with!(self, |m| m.glm_loss_grad(family, y, lin))
             }

@@ -103,7 +103,10 @@ fn c_and_fortran_order_files_agree_with_memory() {
     write_raw(&f, "<f8", true, &[37, 5], &le_f64(x.t().iter().copied()));
     for (path, rows) in [(&c, Some(8)), (&f, Some(8)), (&c, None), (&f, Some(100))] {
         let m = open_npy::<f64>(path, rows).unwrap();
-        assert_eq!(m.chunks().len(), 37usize.div_ceil(rows.unwrap_or(37).min(37)));
+        assert_eq!(
+            m.chunks().len(),
+            37usize.div_ceil(rows.unwrap_or(37).min(37))
+        );
         check_against(&m, &x);
         let back = m.chunks()[1 % m.chunks().len()].view().to_owned();
         let first = m.chunks()[1 % m.chunks().len()].rows();
@@ -128,7 +131,10 @@ fn f32_files_map_as_f32() {
     // f64 asked of an f32 file: the dtype error names both.
     let e = open_npy::<f64>(&path, None).unwrap_err();
     assert!(matches!(e, MmapError::Dtype { .. }), "{e}");
-    assert!(e.to_string().contains("float32") && e.to_string().contains("float64"), "{e}");
+    assert!(
+        e.to_string().contains("float32") && e.to_string().contains("float64"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -143,7 +149,9 @@ fn bad_dense_files_are_typed_errors() {
     // A header that claims 10^12 x 10^3 over 64 bytes: refused before mapping.
     write_raw(&path, "<f8", false, &[1_000_000_000_000, 1000], &[0u8; 64]);
     match open_npy::<f64>(&path, None).unwrap_err() {
-        MmapError::Truncated { needed, available, .. } => {
+        MmapError::Truncated {
+            needed, available, ..
+        } => {
             assert_eq!((needed, available), (8_000_000_000_000_000, 64))
         }
         e => panic!("{e}"),
@@ -155,7 +163,10 @@ fn bad_dense_files_are_typed_errors() {
     // Cut inside the data, and bytes after it.
     let full = le_f64((0..6).map(f64::from));
     write_raw(&path, "<f8", false, &[3, 2], &full[..40]);
-    assert!(matches!(open_npy::<f64>(&path, None), Err(MmapError::Truncated { .. })));
+    assert!(matches!(
+        open_npy::<f64>(&path, None),
+        Err(MmapError::Truncated { .. })
+    ));
     let mut longer = full.clone();
     longer.extend_from_slice(&[1, 2, 3]);
     write_raw(&path, "<f8", false, &[3, 2], &longer);
@@ -165,13 +176,22 @@ fn bad_dense_files_are_typed_errors() {
     let whole = std::fs::read(&path).unwrap();
     std::fs::write(&path, &whole[..20]).unwrap();
     let e = open_npy::<f64>(&path, None).unwrap_err();
-    assert!(matches!(e, MmapError::Header { .. }) && e.to_string().contains("truncated"), "{e}");
+    assert!(
+        matches!(e, MmapError::Header { .. }) && e.to_string().contains("truncated"),
+        "{e}"
+    );
     std::fs::write(&path, b"a,b\n1,2\n").unwrap();
-    assert!(matches!(open_npy::<f64>(&path, None), Err(MmapError::Header { .. })));
+    assert!(matches!(
+        open_npy::<f64>(&path, None),
+        Err(MmapError::Header { .. })
+    ));
     // Wrong dtype, other byte order, wrong ndim, no elements.
     write_raw(&path, "<i8", false, &[3, 2], &full);
     let e = open_npy::<f64>(&path, None).unwrap_err();
-    assert!(matches!(e, MmapError::Dtype { .. }) && e.to_string().contains("int64"), "{e}");
+    assert!(
+        matches!(e, MmapError::Dtype { .. }) && e.to_string().contains("int64"),
+        "{e}"
+    );
     write_raw(&path, ">f8", false, &[3, 2], &full);
     let e = open_npy::<f64>(&path, None).unwrap_err();
     assert!(e.to_string().contains("byte order"), "{e}");
@@ -183,7 +203,10 @@ fn bad_dense_files_are_typed_errors() {
     assert!(e.to_string().contains("no elements"), "{e}");
     // Zero rows per block.
     write_raw(&path, "<f8", false, &[3, 2], &full);
-    assert!(matches!(open_npy::<f64>(&path, Some(0)), Err(MmapError::Array(_))));
+    assert!(matches!(
+        open_npy::<f64>(&path, Some(0)),
+        Err(MmapError::Array(_))
+    ));
     // A data start that is not 8-byte aligned (a header padded to 124 bytes).
     let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
     let mut text = "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2), }".to_string();
@@ -213,7 +236,13 @@ fn write_csr(dir: &Path, x: &CsMat<f64>, wide_ptr: bool, wide_idx: bool) {
     write_raw(&dir.join("indptr.npy"), d, false, &[ip.len()], &b);
     let (d, b) = ints(&ix, wide_idx);
     write_raw(&dir.join("indices.npy"), d, false, &[ix.len()], &b);
-    write_raw(&dir.join("data.npy"), "<f8", false, &[x.nnz()], &le_f64(x.data().iter().copied()));
+    write_raw(
+        &dir.join("data.npy"),
+        "<f8",
+        false,
+        &[x.nnz()],
+        &le_f64(x.data().iter().copied()),
+    );
     let shape = [x.rows() as i64, x.cols() as i64];
     write_raw(&dir.join("shape.npy"), "<i8", false, &[2], &le_i64(shape));
 }
@@ -246,7 +275,12 @@ fn bad_csr_folders_are_typed_errors() {
         MmapError::Csr { message, .. } => message,
         other => panic!("expected a CSR error, got {other}"),
     };
-    let ip: Vec<i64> = csr.indptr().raw_storage().iter().map(|&v| v as i64).collect();
+    let ip: Vec<i64> = csr
+        .indptr()
+        .raw_storage()
+        .iter()
+        .map(|&v| v as i64)
+        .collect();
     let ix: Vec<i64> = csr.indices().iter().map(|&v| v as i64).collect();
     let nnz = ix.len();
 
@@ -255,21 +289,51 @@ fn bad_csr_folders_are_typed_errors() {
     // indptr decreasing.
     let mut bad = ip.clone();
     bad[5] = bad[6] + 1;
-    write_raw(&d.join("indptr.npy"), "<i8", false, &[bad.len()], &le_i64(bad));
+    write_raw(
+        &d.join("indptr.npy"),
+        "<i8",
+        false,
+        &[bad.len()],
+        &le_i64(bad),
+    );
     assert!(msg(open_csr::<f64>(&d.0, None).unwrap_err()).contains("decreases at row"));
     // indptr not starting at 0, not ending at nnz, wrong length.
     let mut bad = ip.clone();
     bad[0] = 1;
-    write_raw(&d.join("indptr.npy"), "<i8", false, &[bad.len()], &le_i64(bad));
+    write_raw(
+        &d.join("indptr.npy"),
+        "<i8",
+        false,
+        &[bad.len()],
+        &le_i64(bad),
+    );
     assert!(msg(open_csr::<f64>(&d.0, None).unwrap_err()).contains("starts at 1"));
     let mut bad = ip.clone();
     *bad.last_mut().unwrap() -= 1;
-    write_raw(&d.join("indptr.npy"), "<i8", false, &[bad.len()], &le_i64(bad));
+    write_raw(
+        &d.join("indptr.npy"),
+        "<i8",
+        false,
+        &[bad.len()],
+        &le_i64(bad),
+    );
     assert!(msg(open_csr::<f64>(&d.0, None).unwrap_err()).contains("ends at"));
     let short = &ip[..ip.len() - 1];
-    write_raw(&d.join("indptr.npy"), "<i8", false, &[short.len()], &le_i64(short.iter().copied()));
+    write_raw(
+        &d.join("indptr.npy"),
+        "<i8",
+        false,
+        &[short.len()],
+        &le_i64(short.iter().copied()),
+    );
     assert!(msg(open_csr::<f64>(&d.0, None).unwrap_err()).contains("needs 21"));
-    write_raw(&d.join("indptr.npy"), "<i8", false, &[ip.len()], &le_i64(ip.iter().copied()));
+    write_raw(
+        &d.join("indptr.npy"),
+        "<i8",
+        false,
+        &[ip.len()],
+        &le_i64(ip.iter().copied()),
+    );
     // A column index out of range, negative, or not increasing: never read, refused.
     for (k, v, needle) in [
         (nnz - 1, 4, "out of range for 4 columns"),
@@ -285,14 +349,35 @@ fn bad_csr_folders_are_typed_errors() {
         let m = msg(open_csr::<f64>(&d.0, None).unwrap_err());
         assert!(m.contains(needle) && m.contains("row "), "{m}");
     }
-    write_raw(&d.join("indices.npy"), "<i8", false, &[nnz], &le_i64(ix.iter().copied()));
+    write_raw(
+        &d.join("indices.npy"),
+        "<i8",
+        false,
+        &[nnz],
+        &le_i64(ix.iter().copied()),
+    );
     // indices and data of different lengths.
-    write_raw(&d.join("data.npy"), "<f8", false, &[nnz - 1], &le_f64(vec![1.0; nnz - 1]));
+    write_raw(
+        &d.join("data.npy"),
+        "<f8",
+        false,
+        &[nnz - 1],
+        &le_f64(vec![1.0; nnz - 1]),
+    );
     assert!(msg(open_csr::<f64>(&d.0, None).unwrap_err()).contains("data.npy has"));
     // A truncated part is the file's own typed error.
     let full = le_f64(csr.data().iter().copied());
-    write_raw(&d.join("data.npy"), "<f8", false, &[nnz], &full[..full.len() - 4]);
-    assert!(matches!(open_csr::<f64>(&d.0, None), Err(MmapError::Truncated { .. })));
+    write_raw(
+        &d.join("data.npy"),
+        "<f8",
+        false,
+        &[nnz],
+        &full[..full.len() - 4],
+    );
+    assert!(matches!(
+        open_csr::<f64>(&d.0, None),
+        Err(MmapError::Truncated { .. })
+    ));
     write_raw(&d.join("data.npy"), "<f8", false, &[nnz], &full);
     // A bad shape; a missing part.
     write_raw(&d.join("shape.npy"), "<i8", false, &[2], &le_i64([20, 0]));
@@ -300,8 +385,20 @@ fn bad_csr_folders_are_typed_errors() {
     write_raw(&d.join("shape.npy"), "<i8", false, &[2], &le_i64([20, 4]));
     std::fs::remove_file(d.join("indices.npy")).unwrap();
     let e = open_csr::<f64>(&d.0, None).unwrap_err();
-    assert!(matches!(e, MmapError::Io { .. }) && e.to_string().contains("indices.npy"), "{e}");
+    assert!(
+        matches!(e, MmapError::Io { .. }) && e.to_string().contains("indices.npy"),
+        "{e}"
+    );
     // Float indices: a dtype error naming the file.
-    write_raw(&d.join("indices.npy"), "<f8", false, &[nnz], &le_f64(vec![0.0; nnz]));
-    assert!(matches!(open_csr::<f64>(&d.0, None), Err(MmapError::Dtype { .. })));
+    write_raw(
+        &d.join("indices.npy"),
+        "<f8",
+        false,
+        &[nnz],
+        &le_f64(vec![0.0; nnz]),
+    );
+    assert!(matches!(
+        open_csr::<f64>(&d.0, None),
+        Err(MmapError::Dtype { .. })
+    ));
 }

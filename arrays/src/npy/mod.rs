@@ -370,7 +370,11 @@ mod tests {
     #[test]
     fn bad_prefixes_are_typed() {
         let full = encode_header("<f8", false, &[1], 0);
-        for (cut, what) in [(3, "magic string"), (7, "format version"), (9, "header length")] {
+        for (cut, what) in [
+            (3, "magic string"),
+            (7, "format version"),
+            (9, "header length"),
+        ] {
             match read_header(&mut &full[..cut]) {
                 Err(HeaderError::Truncated(w)) => assert_eq!(w, what),
                 other => panic!("{cut}: {other:?}"),

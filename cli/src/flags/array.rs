@@ -108,7 +108,10 @@ impl FromStr for ArraySpec {
                 let (make, rows): (fn(Option<usize>) -> ArraySpec, _) =
                     match other.strip_prefix("mmap:") {
                         Some(rows) => (ArraySpec::Mmap, rows),
-                        None => (ArraySpec::Chunked, other.strip_prefix("chunked:").ok_or_else(bad)?),
+                        None => (
+                            ArraySpec::Chunked,
+                            other.strip_prefix("chunked:").ok_or_else(bad)?,
+                        ),
                     };
                 match rows.parse::<usize>() {
                     Ok(r) if r > 0 => Ok(make(Some(r))),

@@ -104,7 +104,9 @@ pub fn csv_to_npy(
         ));
     }
     let mut xw = NpyWriter::create(out, options.dtype)?;
-    let mut yw = out_y.map(|p| NpyWriter::create(p, options.dtype)).transpose()?;
+    let mut yw = out_y
+        .map(|p| NpyWriter::create(p, options.dtype))
+        .transpose()?;
     let mut xs: Vec<f64> = Vec::new();
     let mut ys: Vec<f64> = Vec::new();
     let mut rows = 0usize;
@@ -352,7 +354,10 @@ pub fn npy_to_npy(input: &Path, out: &Path, options: &ConvertOptions) -> Result<
                 *v = decode(b);
             }
         }
-        w.write(&values[..r * p], &format!("'{name}' (row-major element index, from row {start})"))?;
+        w.write(
+            &values[..r * p],
+            &format!("'{name}' (row-major element index, from row {start})"),
+        )?;
     }
     w.finish(&[n, p])?;
     Ok(Converted {

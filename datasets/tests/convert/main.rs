@@ -104,7 +104,14 @@ fn csv_matches_the_loader() {
     let d = Dir::new("csv");
     write_csv(&d.join("a.csv"), 1000);
     let csv = CsvOptions::with_target(TargetColumn::Last);
-    let done = csv_to_npy(&d.join("a.csv"), &csv, &d.join("x.npy"), Some(&d.join("y.npy")), &opts(64)).unwrap();
+    let done = csv_to_npy(
+        &d.join("a.csv"),
+        &csv,
+        &d.join("x.npy"),
+        Some(&d.join("y.npy")),
+        &opts(64),
+    )
+    .unwrap();
     assert_eq!((done.n_rows, done.n_features), (1000, P));
     let t = read_csv(d.join("a.csv"), &csv).unwrap();
     assert_eq!(read_npy_matrix(d.join("x.npy")).unwrap(), t.x);
@@ -113,7 +120,15 @@ fn csv_matches_the_loader() {
     let m = open_npy::<f64>(d.join("x.npy"), Some(100)).unwrap();
     assert_eq!(m.chunks()[3].view(), t.x.slice(ndarray::s![300..400, ..]));
     // Fortran order, other dtype: rewritten in C order.
-    npy_to_npy(&d.join("x.npy"), &d.join("x32.npy"), &ConvertOptions { chunk_rows: 7, dtype: Scalar::F32 }).unwrap();
+    npy_to_npy(
+        &d.join("x.npy"),
+        &d.join("x32.npy"),
+        &ConvertOptions {
+            chunk_rows: 7,
+            dtype: Scalar::F32,
+        },
+    )
+    .unwrap();
     let back = read_npy_matrix(d.join("x32.npy")).unwrap();
     assert_eq!(back, t.x.mapv(|v| f64::from(v as f32)));
     println!("csv_matches_the_loader ok");
@@ -122,15 +137,27 @@ fn csv_matches_the_loader() {
 fn svmlight_matches_the_loader() {
     let d = Dir::new("svm");
     write_svm(&d.join("a.svm"), 1000);
-    let done = svmlight_to_csr(&d.join("a.svm"), &SvmlightOptions::default(), &d.join("csr"), &opts(64)).unwrap();
+    let done = svmlight_to_csr(
+        &d.join("a.svm"),
+        &SvmlightOptions::default(),
+        &d.join("csr"),
+        &opts(64),
+    )
+    .unwrap();
     let t = read_svmlight(d.join("a.svm"), &SvmlightOptions::default()).unwrap();
     assert!(!t.numbering.zero_based);
-    assert_eq!((done.n_rows, done.n_features, done.nnz), (1000, t.x.cols(), t.x.nnz()));
+    assert_eq!(
+        (done.n_rows, done.n_features, done.nnz),
+        (1000, t.x.cols(), t.x.nnz())
+    );
     assert_eq!(read_npy_vector(d.join("csr/y.npy")).unwrap(), t.y);
     // The folder maps to the same matrix (one-based indices were shifted).
     let m = open_csr::<f64>(d.join("csr"), Some(100)).unwrap();
     let coef = ndarray::Array1::from_shape_fn(t.x.cols(), |j| j as f64 * 0.1);
-    let lin = Linear { coef: coef.view(), intercept: 0.0 };
+    let lin = Linear {
+        coef: coef.view(),
+        intercept: 0.0,
+    };
     assert_eq!(m.linear_predictor(lin).to_host(), t.x.linear_predictor(lin));
     println!("svmlight_matches_the_loader ok");
 }
@@ -147,7 +174,13 @@ fn memory_is_bounded_by_chunk_rows() {
             csv_to_npy(&d.join("a.csv"), &csv, &x, Some(&y), &opts(100)).unwrap();
         });
         let sparse = peak(|| {
-            svmlight_to_csr(&d.join("a.svm"), &SvmlightOptions::default(), &c, &opts(100)).unwrap();
+            svmlight_to_csr(
+                &d.join("a.svm"),
+                &SvmlightOptions::default(),
+                &c,
+                &opts(100),
+            )
+            .unwrap();
         });
         println!("n = {n}: peak live bytes {dense} (csv -> npy), {sparse} (svmlight -> csr)");
         peaks.push((dense, sparse));
@@ -163,8 +196,14 @@ fn memory_is_bounded_by_chunk_rows() {
         assert!(sparse < 6 << 20, "svmlight -> csr peaked at {sparse} bytes");
     }
     let (small, large) = (peaks[0], peaks[1]);
-    assert!(large.0 < small.0 + (256 << 10), "{small:?} -> {large:?}: grows with n");
-    assert!(large.1 < small.1 + (256 << 10), "{small:?} -> {large:?}: grows with n");
+    assert!(
+        large.0 < small.0 + (256 << 10),
+        "{small:?} -> {large:?}: grows with n"
+    );
+    assert!(
+        large.1 < small.1 + (256 << 10),
+        "{small:?} -> {large:?}: grows with n"
+    );
     println!("memory_is_bounded_by_chunk_rows ok");
 }
 
@@ -176,19 +215,46 @@ fn failures_leave_nothing_and_nothing_is_replaced() {
     text.push_str(&format!("{}oops,1\n", "1,".repeat(P - 1)));
     std::fs::write(d.join("bad.csv"), text).unwrap();
     let csv = CsvOptions::with_target(TargetColumn::Last);
-    let e = csv_to_npy(&d.join("bad.csv"), &csv, &d.join("x.npy"), Some(&d.join("y.npy")), &opts(50)).unwrap_err();
+    let e = csv_to_npy(
+        &d.join("bad.csv"),
+        &csv,
+        &d.join("x.npy"),
+        Some(&d.join("y.npy")),
+        &opts(50),
+    )
+    .unwrap_err();
     assert!(matches!(e, DatasetError::Parse { .. }), "{e}");
     assert_eq!(d.names(), ["a.csv", "bad.csv"]);
     std::fs::write(d.join("bad.svm"), "1 1:2\n0 3:1 2:1\n").unwrap();
-    let e = svmlight_to_csr(&d.join("bad.svm"), &SvmlightOptions::default(), &d.join("csr"), &opts(1)).unwrap_err();
+    let e = svmlight_to_csr(
+        &d.join("bad.svm"),
+        &SvmlightOptions::default(),
+        &d.join("csr"),
+        &opts(1),
+    )
+    .unwrap_err();
     assert!(matches!(e, DatasetError::Parse { line: 2, .. }), "{e}");
     assert_eq!(d.names(), ["a.csv", "bad.csv", "bad.svm"]);
     // An existing output (the input itself, here) is refused, untouched.
     let before = std::fs::read(d.join("a.csv")).unwrap();
-    let e = csv_to_npy(&d.join("a.csv"), &CsvOptions::default(), &d.join("a.csv"), None, &opts(50)).unwrap_err();
+    let e = csv_to_npy(
+        &d.join("a.csv"),
+        &CsvOptions::default(),
+        &d.join("a.csv"),
+        None,
+        &opts(50),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("exists"), "{e}");
     assert_eq!(std::fs::read(d.join("a.csv")).unwrap(), before);
-    assert!(csv_to_npy(&d.join("a.csv"), &CsvOptions::default(), &d.join("z.npy"), None, &opts(0)).is_err());
+    assert!(csv_to_npy(
+        &d.join("a.csv"),
+        &CsvOptions::default(),
+        &d.join("z.npy"),
+        None,
+        &opts(0)
+    )
+    .is_err());
     println!("failures_leave_nothing_and_nothing_is_replaced ok");
 }
 

@@ -53,8 +53,18 @@ pub fn mapped_csr(x: &CsMat<f64>, rows: usize) -> MmapCsr<f64> {
         out.extend_from_slice(bytes);
         std::fs::write(dir.join(name), out).unwrap();
     };
-    ints("indptr.npy", bytemuck::cast_slice(&indptr), "<i8", indptr.len());
-    ints("indices.npy", bytemuck::cast_slice(&indices), "<i4", indices.len());
+    ints(
+        "indptr.npy",
+        bytemuck::cast_slice(&indptr),
+        "<i8",
+        indptr.len(),
+    );
+    ints(
+        "indices.npy",
+        bytemuck::cast_slice(&indices),
+        "<i4",
+        indices.len(),
+    );
     ints("shape.npy", bytemuck::cast_slice(&shape), "<i8", 2);
     write_npy(&dir.join("data.npy"), false, &[x.nnz()], x.data());
     let m = open_csr::<f64>(&dir, Some(rows)).unwrap();
