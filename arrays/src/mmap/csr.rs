@@ -114,10 +114,12 @@ impl<F: MapElement> MmapCsrBlock<F> {
         last - first
     }
 
-    /// Asks the kernel to read this block's indices and values now.
+    /// Asks the kernel to read this block's indices and values now, and the next
+    /// block's (see [`MmapBlock`](super::MmapBlock)'s).
     pub(super) fn will_need(&self) {
         let f = &*self.files;
         let (a, b) = (self.rows.start, self.rows.end);
+        let b = (b + (b - a)).min(f.n_rows);
         let (first, last) = match f.indptr.scalar {
             Scalar::I32 => entry_range::<i32>(&f.indptr, a, b),
             _ => entry_range::<i64>(&f.indptr, a, b),

@@ -47,10 +47,13 @@ impl<F: MapElement> MmapBlock<F> {
         self.rows.clone()
     }
 
-    /// Asks the kernel to read this block's pages now (a pass is about to).
+    /// Asks the kernel to read this block's pages now (a pass is about to) and the
+    /// next block's, so the disk reads ahead while this one is computed on: rayon
+    /// hands each thread a run of consecutive blocks.
     pub(super) fn will_need(&self) {
         let size = std::mem::size_of::<F>();
         let (a, b) = (self.rows.start, self.rows.end);
+        let b = (b + (b - a)).min(self.n_rows);
         if self.fortran {
             for j in 0..self.n_cols {
                 let col = j * self.n_rows;

@@ -3,8 +3,8 @@
 //! own views, so every fused kernel is reused and each pass streams the file once at
 //! page-cache or disk speed. The process's anonymous memory stays O(p + block): the
 //! mapped pages belong to the page cache, which the kernel fills ahead of the
-//! reader (sequential advice on the whole map, `WillNeed` on each block as a pass
-//! reaches it) and may drop again behind it.
+//! reader (sequential advice on the whole map, `WillNeed` on each block and the one
+//! after it as a pass reaches it) and may drop again behind it.
 //!
 //! | file | what |
 //! |---|---|
