@@ -11,21 +11,8 @@ set -euo pipefail
 dir=${1:-/tmp/duckml-mmap-cold}
 n=${2:-10000000}
 p=${3:-100}
-cd "$(dirname "$0")/../.."
-cargo build --release --example mmap_bench
-bin=target/release/examples/mmap_bench
-mkdir -p "$dir"
-x="$dir/x_${n}x${p}.npy"
-need=$((n * p * 8 + n * 8))
-avail=$(df --output=avail -B1 "$dir" | tail -1)
-if [ ! -f "$x" ] && [ "$avail" -lt $((need + (4 << 30))) ]; then
-  echo "not enough space in $dir: need $need bytes + 4 GiB slack, have $avail" >&2
-  exit 1
-fi
-cleanup() { [ "${KEEP:-0}" = 1 ] || rm -f "$x" "${x%.npy}.y.npy"; }
-trap cleanup EXIT
-echo "# $(date -u +%FT%TZ) $(uname -n) $(nproc) cores; load: $(uptime | sed 's/.*load/load/')"
-[ -f "$x" ] || { /usr/bin/time -f "# generated in %e s, max RSS %M kB" "$bin" gen "$x" "$n" "$p"; }
+source "$(dirname "$0")/common.sh"
+prepare "$dir" "$n" "$p"
 for round in 1 2; do
   echo "# round $round: dd iflag=direct:"
   dd if="$x" of=/dev/null bs=16M iflag=direct 2>&1 | tail -1 | sed 's/^/# /'
@@ -33,5 +20,5 @@ for round in 1 2; do
   echo "# cached after eviction: $(fincore --bytes --noheadings "$x" 2>/dev/null || echo unknown)"
   # PASSES=1 ITERS=1: the first pass is the cold one (its finite check is fused).
   "$bin" mmap "$x" logistic 1 1
-  echo "# load: $(uptime | sed 's/.*load/load/')"
+  echo "# $(load)"
 done

@@ -14,28 +14,15 @@ n=${2:-10000000}
 p=${3:-100}
 passes=${PASSES:-5}
 iters=${ITERS:-10}
-cd "$(dirname "$0")/../.."
-cargo build --release --example mmap_bench
-bin=target/release/examples/mmap_bench
-mkdir -p "$dir"
-x="$dir/x_${n}x${p}.npy"
-need=$((n * p * 8 + n * 8))
-avail=$(df --output=avail -B1 "$dir" | tail -1)
-if [ ! -f "$x" ] && [ "$avail" -lt $((need + (4 << 30))) ]; then
-  echo "not enough space in $dir: need $need bytes + 4 GiB slack, have $avail" >&2
-  exit 1
-fi
-cleanup() { [ "${KEEP:-0}" = 1 ] || rm -f "$x" "${x%.npy}.y.npy"; }
-trap cleanup EXIT
-echo "# $(date -u +%FT%TZ) $(uname -n) $(nproc) cores; load: $(uptime | sed 's/.*load/load/')"
-[ -f "$x" ] || { /usr/bin/time -f "# generated in %e s, max RSS %M kB" "$bin" gen "$x" "$n" "$p"; }
+source "$(dirname "$0")/common.sh"
+prepare "$dir" "$n" "$p"
 # One process per mode and task, so each RssAnon peak is that task's alone. The
 # mapped runs first read the file into the page cache (what "in the page cache"
 # means here); a `ram` run reads it into its own memory.
 for task in logistic kmeans; do
   cat "$x" > /dev/null
   "$bin" mmap "$x" "$task" "$passes" "$iters"
-  echo "# load: $(uptime | sed 's/.*load/load/')"
+  echo "# $(load)"
   "$bin" ram "$x" "$task" "$passes" "$iters"
-  echo "# load: $(uptime | sed 's/.*load/load/')"
+  echo "# $(load)"
 done

@@ -16,30 +16,17 @@ n=${2:-33000000}
 p=${3:-100}
 passes=${PASSES:-3}
 iters=${ITERS:-10}
-cd "$(dirname "$0")/../.."
-cargo build --release --example mmap_bench
-bin=target/release/examples/mmap_bench
-mkdir -p "$dir"
-x="$dir/x_${n}x${p}.npy"
-need=$((n * p * 8 + n * 8))
 ram=$(awk '/MemTotal/ {print $2 * 1024}' /proc/meminfo)
-[ "$need" -gt "$ram" ] || echo "# warning: the file ($need bytes) is not larger than RAM ($ram bytes)" >&2
-avail=$(df --output=avail -B1 "$dir" | tail -1)
-if [ ! -f "$x" ] && [ "$avail" -lt $((need + (4 << 30))) ]; then
-  echo "not enough space in $dir: need $need bytes + 4 GiB slack, have $avail" >&2
-  exit 1
-fi
-cleanup() { [ "${KEEP:-0}" = 1 ] || rm -f "$x" "${x%.npy}.y.npy"; }
-trap cleanup EXIT
-echo "# $(date -u +%FT%TZ) $(uname -n) $(nproc) cores, RAM $ram bytes; load: $(uptime | sed 's/.*load/load/')"
-[ -f "$x" ] || { /usr/bin/time -f "# generated in %e s, max RSS %M kB" "$bin" gen "$x" "$n" "$p"; }
+[ $((n * p * 8)) -gt "$ram" ] || echo "# warning: the file ($((n * p * 8)) bytes) is not larger than RAM ($ram bytes)" >&2
+source "$(dirname "$0")/common.sh"
+prepare "$dir" "$n" "$p"
 # The disk's sequential read rate on this very file, bypassing the page cache.
 echo "# dd iflag=direct:"
 dd if="$x" of=/dev/null bs=16M iflag=direct 2>&1 | tail -1 | sed 's/^/# /'
-echo "# load: $(uptime | sed 's/.*load/load/')"
+echo "# $(load)"
 "$bin" mmap "$x" logistic "$passes" "$iters"
-echo "# load: $(uptime | sed 's/.*load/load/')"
+echo "# $(load)"
 if [ "${KMEANS:-1}" = 1 ]; then
   "$bin" mmap "$x" kmeans "$passes" "$iters"
-  echo "# load: $(uptime | sed 's/.*load/load/')"
+  echo "# $(load)"
 fi

@@ -19,7 +19,7 @@ use std::path::Path;
 use duckml_arrays::Chunked;
 use ndarray::{Array1, Array2};
 
-use crate::error::{excerpt, head, DatasetError, Result};
+use crate::error::{excerpt, head, open_named, DatasetError, Result};
 use crate::limits::{is_record_too_long, RecordCap, DEFAULT_MAX_LINE_BYTES};
 
 /// The csv reader's buffer: what it may read beyond the record it is parsing,
@@ -169,12 +169,7 @@ impl Table {
 /// # Ok::<(), duckml_datasets::DatasetError>(())
 /// ```
 pub fn read_csv(path: impl AsRef<Path>, options: &CsvOptions) -> Result<Table> {
-    let path = path.as_ref();
-    let name = path.display().to_string();
-    let file = File::open(path).map_err(|source| DatasetError::Io {
-        path: name.clone(),
-        source,
-    })?;
+    let (file, name) = open_named(path.as_ref())?;
     parse_csv(file, &name, options)
 }
 
@@ -578,12 +573,7 @@ pub fn stream_csv(
     options: &CsvOptions,
     on_row: impl FnMut(&[f64], Option<f64>) -> Result<()>,
 ) -> Result<CsvSummary> {
-    let path = path.as_ref();
-    let name = path.display().to_string();
-    let file = File::open(path).map_err(|source| DatasetError::Io {
-        path: name.clone(),
-        source,
-    })?;
+    let (file, name) = open_named(path.as_ref())?;
     stream_csv_rows(file, &name, options, on_row)
 }
 

@@ -56,7 +56,7 @@ use duckml_arrays::Chunked;
 use ndarray::Array1;
 use sprs::CsMat;
 
-use crate::error::{excerpt, DatasetError, Result};
+use crate::error::{excerpt, open_named, DatasetError, Result};
 use crate::limits::{read_line_capped, DEFAULT_MAX_FEATURES, DEFAULT_MAX_LINE_BYTES};
 
 /// Whether the feature indices of an svmlight file count from 0 or from 1.
@@ -216,12 +216,7 @@ impl SparseTable {
 /// # Ok::<(), duckml_datasets::DatasetError>(())
 /// ```
 pub fn read_svmlight(path: impl AsRef<Path>, options: &SvmlightOptions) -> Result<SparseTable> {
-    let path = path.as_ref();
-    let name = path.display().to_string();
-    let file = File::open(path).map_err(|source| DatasetError::Io {
-        path: name.clone(),
-        source,
-    })?;
+    let (file, name) = open_named(path.as_ref())?;
     parse_svmlight(BufReader::new(file), &name, options)
 }
 
@@ -392,12 +387,7 @@ pub fn stream_svmlight(
     options: &SvmlightOptions,
     on_row: impl FnMut(f64, &[usize], &[f64]) -> Result<()>,
 ) -> Result<SvmlightSummary> {
-    let path = path.as_ref();
-    let name = path.display().to_string();
-    let file = File::open(path).map_err(|source| DatasetError::Io {
-        path: name.clone(),
-        source,
-    })?;
+    let (file, name) = open_named(path.as_ref())?;
     stream_rows(BufReader::new(file), &name, options, on_row)
 }
 

@@ -9,9 +9,8 @@
 //! value), about a third of a pass over an `f64` CSR matrix with `int32` indices.
 
 use super::file::MappedNpy;
-use super::{default_block_rows, MapElement, MmapCsr, MmapError};
+use super::{block_ranges, MapElement, MmapCsr, MmapError};
 use crate::chunked::Chunked;
-use crate::contract::ArrayError;
 use crate::npy::Scalar;
 use rayon::prelude::*;
 use sprs::{CompressedStorage, CsMatViewI, SpIndex};
@@ -217,19 +216,12 @@ pub fn open_csr<F: MapElement>(
     .map_err(csr_err)?;
     let nnz = files.indices.header.shape[0];
     let entry = files.indices.scalar.size() + std::mem::size_of::<F>();
-    let rows = match rows_per_block {
-        Some(0) => {
-            return Err(ArrayError::Invalid("rows per block must be at least 1".into()).into())
-        }
-        Some(r) => r.min(n_rows),
-        None => default_block_rows(n_rows, (nnz / n_rows).max(1) * entry),
-    };
+    let ranges = block_ranges(n_rows, rows_per_block, (nnz / n_rows).max(1) * entry)?;
     let files = Arc::new(files);
-    let blocks = (0..n_rows)
-        .step_by(rows)
-        .map(|start| MmapCsrBlock {
+    let blocks = ranges
+        .map(|rows| MmapCsrBlock {
             files: Arc::clone(&files),
-            rows: start..(start + rows).min(n_rows),
+            rows,
             elem: PhantomData,
         })
         .collect();

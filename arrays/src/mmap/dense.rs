@@ -1,9 +1,8 @@
 //! A dense `.npy` file mapped read-only, as row blocks of ndarray views.
 
 use super::file::MappedNpy;
-use super::{default_block_rows, MapElement, MmapError, MmapMatrix};
+use super::{block_ranges, MapElement, MmapError, MmapMatrix};
 use crate::chunked::Chunked;
-use crate::contract::ArrayError;
 use ndarray::{ArrayView2, ShapeBuilder};
 use std::marker::PhantomData;
 use std::ops::Range;
@@ -123,20 +122,13 @@ pub fn open_npy<F: MapElement>(
             message: format!("the array has no elements (shape ({n}, {p}))"),
         });
     }
-    let rows = match rows_per_block {
-        Some(0) => {
-            return Err(ArrayError::Invalid("rows per block must be at least 1".into()).into())
-        }
-        Some(r) => r.min(n),
-        None => default_block_rows(n, p * std::mem::size_of::<F>()),
-    };
+    let ranges = block_ranges(n, rows_per_block, p * std::mem::size_of::<F>())?;
     let fortran = file.header.fortran_order;
     let file = Arc::new(file);
-    let blocks = (0..n)
-        .step_by(rows)
-        .map(|start| MmapBlock {
+    let blocks = ranges
+        .map(|rows| MmapBlock {
             file: Arc::clone(&file),
-            rows: start..(start + rows).min(n),
+            rows,
             n_rows: n,
             n_cols: p,
             fortran,

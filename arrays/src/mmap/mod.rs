@@ -41,6 +41,7 @@ use crate::chunked::Chunked;
 use crate::contract::ArrayError;
 use crate::element::Float;
 use crate::npy::Scalar;
+use std::ops::Range;
 use std::path::PathBuf;
 
 /// A dense `.npy` file mapped read-only, as row blocks: see [`open_npy`].
@@ -75,6 +76,23 @@ pub const DEFAULT_BLOCK_BYTES: usize = 32 << 20;
 /// least 1, at most `n`.
 pub fn default_block_rows(n: usize, row_bytes: usize) -> usize {
     (DEFAULT_BLOCK_BYTES / row_bytes.max(1)).clamp(1, n.max(1))
+}
+
+/// The blocks' row ranges over `n` rows: `rows_per_block` each (default: about
+/// [`DEFAULT_BLOCK_BYTES`] of rows of `row_bytes`), the last one shorter.
+fn block_ranges(
+    n: usize,
+    rows_per_block: Option<usize>,
+    row_bytes: usize,
+) -> Result<impl Iterator<Item = Range<usize>>, MmapError> {
+    let rows = match rows_per_block {
+        Some(0) => {
+            return Err(ArrayError::Invalid("rows per block must be at least 1".into()).into())
+        }
+        Some(r) => r.min(n),
+        None => default_block_rows(n, row_bytes),
+    };
+    Ok((0..n).step_by(rows).map(move |a| a..(a + rows).min(n)))
 }
 
 /// Why a file could not be mapped as an array.
