@@ -118,9 +118,9 @@ pub(crate) fn csv_options(format: Format, target: Option<&str>) -> CsvOptions {
     }
 }
 
-/// Reads the x file (and y from it when it holds y: svmlight labels, a CSV `--target`,
-/// the `y.npy` of a CSR folder). `n_features` fixes the width of an svmlight matrix (for
-/// predicting). With `--array mmap` the file is mapped instead, and not read.
+/// Reads the x file (and y from it when it holds y: svmlight labels, a CSV `--target`).
+/// `n_features` fixes the width of an svmlight matrix (for predicting). With `--array
+/// mmap` the file is mapped instead, and not read.
 pub fn load_x(
     args: &InputArgs,
     n_features: Option<usize>,
@@ -130,7 +130,7 @@ pub fn load_x(
     if let Some(ArraySpec::Mmap(rows)) = array {
         return Ok(Loaded {
             x: Design::Mapped(MappedX::open(args, rows)?),
-            y: labels_beside(args)?,
+            y: None,
         });
     }
     let format = args.format.resolve(path)?;
@@ -198,16 +198,15 @@ pub fn load_xy(
 ) -> Result<(Design, Array1<f64>), CliError> {
     if let Some(ArraySpec::Mmap(_)) = array {
         let loaded = load_x(args, None, array)?;
-        let y = match (y_path, loaded.y) {
-            (Some(p), _) => load_y(p)?,
-            (None, Some(y)) => y,
-            (None, None) => {
-                return Err(CliError::Usage(
+        let y = match y_path {
+            Some(p) => load_y(p)?,
+            None => labels_beside(args)?.ok_or_else(|| {
+                CliError::Usage(
                     "no targets: pass --y FILE (a mapped .npy holds features only; a CSR \
                      folder's y.npy is used when present)"
                         .into(),
-                ))
-            }
+                )
+            })?,
         };
         return check_lengths(args, y_path, loaded.x, y);
     }

@@ -144,6 +144,8 @@ pub fn labels_beside(args: &InputArgs) -> Result<Option<Array1<f64>>, CliError> 
 /// The error for an element type that is not the file's.
 pub fn dtype_mismatch(file: Dtype, asked: Dtype) -> CliError {
     CliError::Usage(format!(
-        "the mapped file holds {file} data, read in place: pass --dtype {file} (asked: {asked})"
+        "the mapped file holds {file} data, read in place as {file}, not {asked}: pass \
+         --dtype {file} where the command takes it, or rewrite the file with duckml convert \
+         --dtype {asked}"
     ))
 }

@@ -20,6 +20,14 @@
 //! precision go through [`to_f32`], which names the value that overflows.
 //! The generators draw from a stable ChaCha12 stream ([`generators`]).
 //!
+//! Files of any length are read row by row by the streaming readers
+//! ([`stream_csv`], [`stream_svmlight`]: one line in memory), which also build
+//! [`Chunked`](duckml_arrays::Chunked) arrays directly ([`read_csv_chunked`],
+//! [`read_svmlight_chunked`]) and convert text to the files the memory-mapped
+//! arrays read, in bounded memory ([`convert`]: [`csv_to_npy`],
+//! [`svmlight_to_csr`], [`npy_to_npy`]). The `.npy` header reader is
+//! `duckml_arrays::npy`, shared with the mapped arrays.
+//!
 //! ```
 //! use duckml_datasets::{make_classification, read_csv_str, CsvOptions, TargetColumn};
 //!
