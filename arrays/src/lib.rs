@@ -2,14 +2,16 @@
 //!
 //! Estimators and solvers are written once against [`DataMatrix`] and
 //! [`SampleVector`]; each array type implements them: ndarray's dense matrices,
-//! sprs's CSR and CSC matrices, [`Chunked`] row blocks of any of them, and (feature
-//! `cuda`) `CudaMatrix` on the GPU. See `arrays/README.md` for the layout and how to
+//! sprs's CSR and CSC matrices, [`Chunked`] row blocks of any of them, files mapped
+//! from disk ([`mmap`]: `.npy` and CSR folders, out of core), and (feature `cuda`)
+//! `CudaMatrix` on the GPU. See `arrays/README.md` for the layout and how to
 //! add a backend.
 //!
 //! Layers, from the bottom: `element` (float types, GLM families, op enums),
 //! `contract` (the traits, in parts: [`MatrixCore`] plus the operation families
 //! [`GlmOps`], [`ClusterOps`], [`GraphOps`]), `cpu` (kernels shared by the CPU
-//! backends), then one folder per backend (`dense`, `sparse`, `chunked`, `cuda`).
+//! backends), then one folder per backend (`dense`, `sparse`, `chunked`, `mmap`, `cuda`); [`npy`]
+//! is the `.npy` header reader that `mmap` and the datasets crate share.
 //! Lower layers never import higher ones, and no backend imports another's internals.
 //!
 //! ```
@@ -30,11 +32,13 @@
 pub mod contract;
 mod cpu;
 mod element;
+pub mod npy;
 
 mod chunked;
 #[cfg(feature = "cuda")]
 pub mod cuda;
 mod dense;
+pub mod mmap;
 mod sparse;
 
 pub use chunked::{Chunked, ChunkedVector};
@@ -49,6 +53,7 @@ pub use element::{
     hash_uniform, BinaryOp, ElementCheck, ElementTerms, Float, GlmFamily, PairReduction, Reduction,
     UnaryOp,
 };
+pub use mmap::{open_csr, open_npy, MapElement, MmapCsr, MmapError, MmapMatrix};
 
 /// The contract's traits and the types their methods take, for code that calls the
 /// operations on a concrete array type: `use duckml_arrays::prelude::*;`.

@@ -6,26 +6,33 @@
 use crate::error::CliError;
 use crate::flags::{default_chunk_rows, ArraySpec, Dtype};
 use crate::input::Design;
+use crate::mapped::{dtype_mismatch, MappedOf, MappedX};
 use crate::memory;
-use duckml::arrays::{Chunked, DataMatrix, Float, MatrixCore};
+use duckml::arrays::{Chunked, DataMatrix, Float, MapElement, MatrixCore};
 use duckml::datasets::{csr_to_f32, matrix_to_f32, vector_to_f32};
 use ndarray::{Array1, Array2};
 use sprs::CsMat;
 use std::borrow::Cow;
 
 /// Element types the command line can hold data in: converts the loaders' `f64` data,
-/// borrowing it when no conversion is needed. `name` is where the data came from, for
-/// the message when a value does not fit the element type.
-pub trait CliFloat: Float {
+/// borrowing it when no conversion is needed, and reads mapped files of its own type.
+/// `name` is where the data came from, for the message when a value does not fit the
+/// element type.
+pub trait CliFloat: Float + MapElement {
+    /// `--dtype`'s name for this type.
+    const DTYPE: Dtype;
     /// A dense matrix in this element type.
     fn dense<'a>(x: &'a Array2<f64>, name: &str) -> Result<Cow<'a, Array2<Self>>, CliError>;
     /// A CSR matrix in this element type.
     fn sparse<'a>(x: &'a CsMat<f64>, name: &str) -> Result<Cow<'a, CsMat<Self>>, CliError>;
     /// A host vector in this element type.
     fn vector<'a>(y: &'a Array1<f64>, name: &str) -> Result<Cow<'a, Array1<Self>>, CliError>;
+    /// A mapped x, when its file holds this element type.
+    fn mapped(x: &MappedX) -> Option<MappedOf<'_, Self>>;
 }
 
 impl CliFloat for f64 {
+    const DTYPE: Dtype = Dtype::F64;
     fn dense<'a>(x: &'a Array2<f64>, _: &str) -> Result<Cow<'a, Array2<f64>>, CliError> {
         Ok(Cow::Borrowed(x))
     }
@@ -35,12 +42,20 @@ impl CliFloat for f64 {
     fn vector<'a>(y: &'a Array1<f64>, _: &str) -> Result<Cow<'a, Array1<f64>>, CliError> {
         Ok(Cow::Borrowed(y))
     }
+    fn mapped(x: &MappedX) -> Option<MappedOf<'_, f64>> {
+        match x {
+            MappedX::DenseF64(m) => Some(MappedOf::Dense(m)),
+            MappedX::CsrF64(m) => Some(MappedOf::Csr(m)),
+            _ => None,
+        }
+    }
 }
 
 /// A value beyond `f32`'s range is an error naming the file, row and column (and
 /// `--dtype f64`), not an infinity that the fit would report as "x contains NaN or
 /// infinite values".
 impl CliFloat for f32 {
+    const DTYPE: Dtype = Dtype::F32;
     fn dense<'a>(x: &'a Array2<f64>, name: &str) -> Result<Cow<'a, Array2<f32>>, CliError> {
         Ok(Cow::Owned(matrix_to_f32(x, name)?))
     }
@@ -49,6 +64,13 @@ impl CliFloat for f32 {
     }
     fn vector<'a>(y: &'a Array1<f64>, name: &str) -> Result<Cow<'a, Array1<f32>>, CliError> {
         Ok(Cow::Owned(vector_to_f32(y, name)?))
+    }
+    fn mapped(x: &MappedX) -> Option<MappedOf<'_, f32>> {
+        match x {
+            MappedX::DenseF32(m) => Some(MappedOf::Dense(m)),
+            MappedX::CsrF32(m) => Some(MappedOf::Csr(m)),
+            _ => None,
+        }
     }
 }
 
@@ -94,12 +116,14 @@ where
 
 /// Builds `spec`'s array type in element type `F` from `x` (and the matching vector
 /// from `y`) and runs the task on it. Conversions (dense <-> CSR, chunking, f32) happen
-/// here, before any timing the task does.
+/// here, before any timing the task does. A mapped x (`--array mmap`) is used as it
+/// is: only its own element type, only as a mapped array.
 ///
 /// # Errors
 ///
 /// A value that does not fit `F` (naming file, row and column); a dense copy of a
-/// sparse x that would not fit in memory ([`memory`](crate::memory)); the task's own.
+/// sparse x that would not fit in memory ([`memory`](crate::memory)); a mapped file of
+/// another element type; the task's own.
 pub fn with_array<F: CliFloat, T: ArrayTask<F>>(
     data: Data<'_>,
     spec: ArraySpec,
@@ -134,6 +158,16 @@ pub fn with_array<F: CliFloat, T: ArrayTask<F>>(
             let chunked = Chunked::from_array(F::sparse(x, name)?.as_ref(), rows)?;
             run_chunked(&chunked, y, task)
         }
+        (ArraySpec::Mmap(_), Design::Mapped(m)) => match F::mapped(m) {
+            Some(MappedOf::Dense(x)) => run_chunked(x, y, task),
+            Some(MappedOf::Csr(x)) => run_chunked(x, y, task),
+            None => Err(dtype_mismatch(m.dtype(), F::DTYPE)),
+        },
+        (ArraySpec::Mmap(_), _) | (_, Design::Mapped(_)) => Err(CliError::Usage(
+            "a mapped x is used as a mapped array only: --array mmap (and the file is \
+             loaded for any other --array)"
+                .into(),
+        )),
     }
 }
 

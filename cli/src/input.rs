@@ -1,6 +1,8 @@
 //! Reading `x` and `y` from `.npy`, CSV and svmlight files.
 
 use crate::error::CliError;
+use crate::flags::ArraySpec;
+use crate::mapped::{labels_beside, MappedX};
 use clap::{Args, ValueEnum};
 use duckml::datasets::{
     read_csv, read_npy_matrix, read_npy_vector, read_svmlight, CsvOptions, HeaderMode,
@@ -89,13 +91,16 @@ impl InputArgs {
     }
 }
 
-/// The feature matrix as read: dense (row-major) or sparse (CSR).
-#[derive(Debug, Clone)]
+/// The feature matrix as read: dense (row-major) or sparse (CSR), or mapped from
+/// disk without reading it (`--array mmap`).
+#[derive(Debug)]
 pub enum Design {
     /// From `.npy` or CSV.
     Dense(Array2<f64>),
     /// From svmlight.
     Sparse(CsMat<f64>),
+    /// A `.npy` or CSR folder, mapped.
+    Mapped(MappedX),
 }
 
 impl Design {
@@ -104,6 +109,7 @@ impl Design {
         match self {
             Design::Dense(x) => x.dim(),
             Design::Sparse(x) => x.shape(),
+            Design::Mapped(x) => x.shape(),
         }
     }
 }
@@ -129,7 +135,7 @@ fn target_column(spec: &str) -> TargetColumn {
     }
 }
 
-fn csv_options(format: Format, target: Option<&str>, header: HeaderMode) -> CsvOptions {
+pub(crate) fn csv_options(format: Format, target: Option<&str>, header: HeaderMode) -> CsvOptions {
     CsvOptions {
         header,
         target: target.map(target_column),
@@ -160,13 +166,22 @@ fn check_header_flags(args: &InputArgs, x: Format, y: Option<Format>) -> Result<
 
 /// Reads the x file (and y from it when it holds y: svmlight labels, a CSV `--target`).
 /// For an svmlight file, `n_features` fixes the matrix's width and `numbering` how its
-/// indices count (both from a saved model, for predicting).
+/// indices count (both from a saved model, for predicting). With `--array mmap` the
+/// file is mapped instead, and not read.
 pub fn load_x(
     args: &InputArgs,
     n_features: Option<usize>,
     numbering: ZeroBased,
+    array: Option<ArraySpec>,
 ) -> Result<Loaded, CliError> {
     let path = &args.x;
+    if let Some(ArraySpec::Mmap(rows)) = array {
+        return Ok(Loaded {
+            x: Design::Mapped(MappedX::open(args, rows)?),
+            y: None,
+            numbering: None,
+        });
+    }
     let format = args.format.resolve(path)?;
     if args.target.is_some() && !is_csv(format) {
         return Err(CliError::Usage(
@@ -210,9 +225,10 @@ pub fn load_features(
     args: &InputArgs,
     n_features: Option<usize>,
     numbering: ZeroBased,
+    array: Option<ArraySpec>,
 ) -> Result<Loaded, CliError> {
     check_header_flags(args, args.format.resolve(&args.x)?, None)?;
-    load_x(args, n_features, numbering)
+    load_x(args, n_features, numbering, array)
 }
 
 /// Reads a y file: a 1-D `.npy`, or a one-column CSV (`header` for its first row).
@@ -251,8 +267,27 @@ pub struct Training {
 }
 
 /// Reads x and y for fitting: y from `--y`, from the CSV `--target` column, or the
-/// svmlight labels (exactly one of them), and checks that their lengths agree.
-pub fn load_xy(args: &InputArgs, y_path: Option<&Path>) -> Result<Training, CliError> {
+/// svmlight labels (exactly one of them), and checks that their lengths agree. With
+/// `--array mmap`, x is mapped and y is `--y` or else the CSR folder's `y.npy`.
+pub fn load_xy(
+    args: &InputArgs,
+    y_path: Option<&Path>,
+    array: Option<ArraySpec>,
+) -> Result<Training, CliError> {
+    if let Some(ArraySpec::Mmap(_)) = array {
+        let loaded = load_x(args, None, ZeroBased::Auto, array)?;
+        let y = match y_path {
+            Some(p) => load_y(p, args.header_mode())?,
+            None => labels_beside(args)?.ok_or_else(|| {
+                CliError::Usage(
+                    "no targets: pass --y FILE (a mapped .npy holds features only; a CSR \
+                     folder's y.npy is used when present)"
+                        .into(),
+                )
+            })?,
+        };
+        return check_lengths(args, y_path, loaded, y);
+    }
     let format = args.format.resolve(&args.x)?;
     let y_format = y_path.map(|p| Format::Auto.resolve(p)).transpose()?;
     check_header_flags(args, format, y_format)?;
@@ -271,12 +306,22 @@ pub fn load_xy(args: &InputArgs, y_path: Option<&Path>) -> Result<Training, CliE
             "no targets: pass --y FILE, or --target COLUMN for a CSV that holds y".into(),
         ));
     }
-    let loaded = load_x(args, None, ZeroBased::Auto)?;
-    let y = match (loaded.y, y_path) {
+    let mut loaded = load_x(args, None, ZeroBased::Auto, array)?;
+    let y = match (loaded.y.take(), y_path) {
         (Some(y), _) => y,
         (None, Some(p)) => load_y(p, args.header_mode())?,
         (None, None) => unreachable!("checked above"),
     };
+    check_lengths(args, y_path, loaded, y)
+}
+
+/// x and y, once their lengths are known to agree.
+fn check_lengths(
+    args: &InputArgs,
+    y_path: Option<&Path>,
+    loaded: Loaded,
+    y: Array1<f64>,
+) -> Result<Training, CliError> {
     let y_name = y_path.unwrap_or(&args.x).display().to_string();
     let (n, _) = loaded.x.shape();
     if y.len() != n {

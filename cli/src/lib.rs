@@ -19,6 +19,7 @@ mod flags;
 mod glm;
 mod input;
 mod logging;
+mod mapped;
 mod memory;
 mod output;
 mod progress;
@@ -30,7 +31,7 @@ pub use memory::ENV as MAX_MEMORY_ENV;
 pub use output::atomic::STALL_ENV;
 
 use clap::{Parser, Subcommand};
-use commands::{bench, datasets, fit, kmeans, predict};
+use commands::{bench, convert, datasets, fit, kmeans, predict};
 use error::CliError;
 use output::Printed;
 use std::ffi::OsString;
@@ -56,6 +57,8 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Write the benchmark's synthetic data sets (dense, sparse, blobs) to files.
     Datasets(datasets::DatasetsArgs),
+    /// Rewrite CSV, svmlight or .npy as files `--array mmap` maps, in bounded memory.
+    Convert(convert::ConvertArgs),
 }
 
 /// Parses the process's command line, runs the command and returns the process exit
@@ -111,6 +114,7 @@ fn execute(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
         Command::Kmeans(args) => kmeans::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::Datasets(args) => datasets::run(&args),
+        Command::Convert(args) => convert::run(&args),
     };
     match result.and_then(|printed| print(printed, stdout, stderr)) {
         Ok(()) => 0,

@@ -169,5 +169,10 @@ pub fn write_glm_data(
             write_via_path(&sp, |tmp| Ok(write_svmlight(tmp, x, y)?))?;
             vec![sp]
         }
+        Design::Mapped(_) => {
+            return Err(CliError::Usage(
+                "generated data sets are held in memory, never mapped".into(),
+            ))
+        }
     })
 }

@@ -161,7 +161,7 @@ pub fn run(args: &FitArgs) -> Result<Printed, CliError> {
         &[("--save", args.save.as_deref())],
         &[("--x", Some(&args.input.x)), ("--y", args.y.as_deref())],
     )?;
-    let data = load_xy(&args.input, args.y.as_deref())?;
+    let data = load_xy(&args.input, args.y.as_deref(), args.array)?;
     let y = logistic_labels(args.model, data.y, &data.y_name, args.pm1_labels)?;
     let array = ArraySpec::resolve(args.array, &data.x);
     check_state_memory(&params, data.x.shape(), array, &args.input.x_name())?;

@@ -155,7 +155,7 @@ pub fn run(args: &KmeansArgs) -> Result<Printed, CliError> {
         &[("--labels-out", args.labels_out.as_deref())],
         &[("--x", Some(&args.input.x))],
     )?;
-    let loaded = load_features(&args.input, None, ZeroBased::Auto)?;
+    let loaded = load_features(&args.input, None, ZeroBased::Auto, args.array)?;
     let x_name = args.input.x_name();
     let (n, p) = loaded.x.shape();
     if args.k > n as u64 {

@@ -107,7 +107,7 @@ pub fn run(args: &PredictArgs) -> Result<Printed, CliError> {
         Some(SvmlightNumbering::OneBased) => ZeroBased::No,
         None => ZeroBased::Auto,
     };
-    let loaded = load_features(&args.input, Some(model.n_features()), numbering)?;
+    let loaded = load_features(&args.input, Some(model.n_features()), numbering, args.array)?;
     let array = ArraySpec::resolve(args.array, &loaded.x);
     let mut task = PredictTask {
         model: &model,

@@ -16,6 +16,9 @@ pub enum ArraySpec {
     /// `Chunked<A>` of row blocks, `A` the input's own storage (dense or CSR);
     /// `None` rows: the default, `ceil(n / (2 * threads))`, at least 1000.
     Chunked(Option<usize>),
+    /// The x file mapped from disk, not loaded (`.npy` or a CSR folder), in row
+    /// blocks of the given rows (`None`: about 32 MiB each).
+    Mmap(Option<usize>),
 }
 
 impl ArraySpec {
@@ -25,6 +28,7 @@ impl ArraySpec {
             ArraySpec::Dense => "dense",
             ArraySpec::Sparse => "sparse",
             ArraySpec::Chunked(_) => "chunked",
+            ArraySpec::Mmap(_) => "mmap",
         }
     }
 
@@ -41,6 +45,7 @@ impl ArraySpec {
             None => match x {
                 Design::Dense(_) => ArraySpec::Dense,
                 Design::Sparse(_) => ArraySpec::Sparse,
+                Design::Mapped(_) => ArraySpec::Mmap(None),
             },
         }
     }
@@ -48,7 +53,7 @@ impl ArraySpec {
     /// Rows per chunk, for a chunked array.
     pub fn chunk_rows(self) -> Option<usize> {
         match self {
-            ArraySpec::Chunked(rows) => rows,
+            ArraySpec::Chunked(rows) | ArraySpec::Mmap(rows) => rows,
             _ => None,
         }
     }
@@ -68,6 +73,11 @@ fn possible_arrays() -> Vec<PossibleValue> {
              ceil(n / (2 * threads)) rows each, at least 1000",
         ),
         PossibleValue::new("chunked:ROWS").help("row blocks of ROWS rows"),
+        PossibleValue::new("mmap").help(
+            "map x from disk instead of loading it (.npy, or a CSR folder written by \
+             duckml convert); row blocks of about 32 MiB",
+        ),
+        PossibleValue::new("mmap:ROWS").help("mapped, in row blocks of ROWS rows"),
     ]
 }
 
@@ -75,6 +85,7 @@ impl fmt::Display for ArraySpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ArraySpec::Chunked(Some(rows)) => write!(f, "chunked:{rows}"),
+            ArraySpec::Mmap(Some(rows)) => write!(f, "mmap:{rows}"),
             other => f.write_str(other.name()),
         }
     }
@@ -85,16 +96,27 @@ impl FromStr for ArraySpec {
 
     fn from_str(s: &str) -> Result<Self, String> {
         let bad = || {
-            format!("unknown array type '{s}' (expected dense, sparse, chunked or chunked:ROWS)")
+            format!(
+                "unknown array type '{s}' (expected dense, sparse, chunked, chunked:ROWS, mmap \
+                 or mmap:ROWS)"
+            )
         };
         match s.to_ascii_lowercase().as_str() {
             "dense" => Ok(ArraySpec::Dense),
             "sparse" | "csr" => Ok(ArraySpec::Sparse),
             "chunked" => Ok(ArraySpec::Chunked(None)),
+            "mmap" => Ok(ArraySpec::Mmap(None)),
             other => {
-                let rows = other.strip_prefix("chunked:").ok_or_else(bad)?;
+                let (make, rows): (fn(Option<usize>) -> ArraySpec, _) =
+                    match other.strip_prefix("mmap:") {
+                        Some(rows) => (ArraySpec::Mmap, rows),
+                        None => (
+                            ArraySpec::Chunked,
+                            other.strip_prefix("chunked:").ok_or_else(bad)?,
+                        ),
+                    };
                 match rows.parse::<usize>() {
-                    Ok(r) if r > 0 => Ok(ArraySpec::Chunked(Some(r))),
+                    Ok(r) if r > 0 => Ok(make(Some(r))),
                     _ => Err(format!(
                         "bad chunk size in '{s}': ROWS must be a positive integer"
                     )),
@@ -148,6 +170,10 @@ mod tests {
         assert!("gpu".parse::<ArraySpec>().is_err());
         assert_eq!(ArraySpec::Chunked(Some(7)).to_string(), "chunked:7");
         assert_eq!(ArraySpec::Chunked(Some(7)).name(), "chunked");
+        assert_eq!("mmap".parse(), Ok(ArraySpec::Mmap(None)));
+        assert_eq!("mmap:64".parse(), Ok(ArraySpec::Mmap(Some(64))));
+        assert!("mmap:0".parse::<ArraySpec>().is_err());
+        assert_eq!(ArraySpec::Mmap(Some(64)).to_string(), "mmap:64");
     }
 
     #[test]

@@ -11,6 +11,7 @@
 mod finite;
 mod glm;
 mod kmeans;
+mod mapped;
 pub mod ops;
 mod spectral;
 
@@ -19,6 +20,7 @@ use duckml::arrays::{Chunked, MatrixCore};
 use finite::run_finite_suite;
 use glm::run_glm_suite;
 use kmeans::run_kmeans_suite;
+use mapped::{mapped, mapped_csr};
 use ndarray::{Array1, Array2};
 use ops::run_ops_suite;
 use spectral::run_spectral_suite;
@@ -174,6 +176,10 @@ conformance! {
         let v = c.vector_from_host(y.view()).unwrap();
         (c, v)
     };
+    // Files mapped from disk (`.npy`, Fortran order, a CSR folder), in row blocks.
+    mmap_f64: F64, cpu, |x, y| { let m = mapped::<f64>(x, false, CHUNK_ROWS); let v = m.vector_from_host(y.view()).unwrap(); (m, v) };
+    mmap_fortran_f32: F32, cpu, |x, y| { let m = mapped::<f32>(x, true, CHUNK_ROWS); let v = m.vector_from_host(y.mapv(|v| v as f32).view()).unwrap(); (m, v) };
+    mmap_csr_f64: F64, cpu, |x, y| { let m = mapped_csr(&csr(x), CHUNK_ROWS); let v = m.vector_from_host(y.view()).unwrap(); (m, v) };
     // Only the core primitives: every operation family runs its default.
     defaults_only_f64: F64, cpu, |x, y| (PrimitivesOnly(x.clone()), y.clone());
     #[cfg(feature = "cuda")]

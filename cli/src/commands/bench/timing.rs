@@ -55,6 +55,7 @@ pub fn nnz_of(x: &Design) -> usize {
     match x {
         Design::Dense(x) => x.len(),
         Design::Sparse(x) => x.nnz(),
+        Design::Mapped(x) => x.stored(),
     }
 }
 
