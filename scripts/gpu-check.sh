@@ -35,8 +35,7 @@ fi
 
 export DUCKML_REQUIRE_GPU=1
 echo "== CUDA tests"
-cargo test --release --features cuda --test cuda_kernels --test cuda_ops -- --nocapture
-cargo test --release --features cuda --test conformance cuda_cases -- --nocapture
+cargo test --release --features cuda --test suite cuda -- --nocapture
 echo "== GPU benchmark"
 mkdir -p target
 cargo run --release --features cuda --example gpu_bench -- "$@" | tee target/gpu-bench.txt

@@ -20,17 +20,26 @@ pub use duckml_datasets as datasets;
 pub use duckml_estimators as estimators;
 pub use duckml_solvers as solvers;
 
-/// Everything a user needs in one import.
+/// Everything a user needs in one import: the contract's traits (to call operations on
+/// any array type), the estimators and their parameter types, the solvers, the data
+/// generators and the file readers.
 pub mod prelude {
     pub use duckml_arrays::prelude::*;
-    pub use duckml_arrays::SampleVector;
-    pub use duckml_datasets::*;
+    pub use duckml_arrays::{Chunked, SampleVector};
+    pub use duckml_datasets::{
+        breast_cancer, diabetes, make_blobs, make_classification, make_poisson, make_regression,
+        make_sparse_classification, make_sparse_regression, randhie, read_csv, read_npy_matrix,
+        read_npy_vector, read_svmlight, write_csv, write_npy_matrix, write_npy_vector,
+        write_svmlight, Blobs, DatasetError, Regression, SparseRegression,
+    };
     pub use duckml_estimators::glm::GlmKind;
     pub use duckml_estimators::{
-        FittedGlm, Init, KMeans, KMeansModel, LinearRegression, LinearRegressionModel,
-        LogisticRegression, LogisticRegressionModel, PoissonRegression, PoissonRegressionModel,
+        Affinity, AssignLabels, EigenSolver, FittedGlm, Init, KMeans, KMeansModel,
+        LinearRegression, LinearRegressionModel, LogisticRegression, LogisticRegressionModel,
+        PoissonRegression, PoissonRegressionModel, SpectralClustering, SpectralModel,
     };
     pub use duckml_solvers::{
-        Admm, GradientDescent, Lbfgs, Newton, ProximalGradient, SolverChoice, StopReason,
+        Admm, GradientDescent, IterationState, Lbfgs, Newton, Observer, ProximalGradient,
+        SolverChoice, StopReason,
     };
 }

@@ -2,15 +2,17 @@
 //!
 //! Estimators and solvers are written once against [`DataMatrix`] and
 //! [`SampleVector`]; each array type implements them: ndarray's dense matrices,
-//! sprs's CSR and CSC matrices, [`Chunked`] row blocks of any of them, (feature
-//! `cuda`) `CudaMatrix` on the GPU, and (feature `mpi`) `Distributed` rows spread over
-//! the processes of an MPI job. See `arrays/README.md` for the layout and how to
+//! sprs's CSR and CSC matrices, [`Chunked`] row blocks of any of them, files mapped
+//! from disk ([`mmap`]: `.npy` and CSR folders, out of core), (feature `cuda`)
+//! `CudaMatrix` on the GPU, and (feature `mpi`) `Distributed` rows spread over the
+//! processes of an MPI job. See `arrays/README.md` for the layout and how to
 //! add a backend.
 //!
 //! Layers, from the bottom: `element` (float types, GLM families, op enums),
 //! `contract` (the traits, in parts: [`MatrixCore`] plus the operation families
 //! [`GlmOps`], [`ClusterOps`], [`GraphOps`]), `cpu` (kernels shared by the CPU
-//! backends), then one folder per backend (`dense`, `sparse`, `chunked`, `cuda`).
+//! backends), then one folder per backend (`dense`, `sparse`, `chunked`, `mmap`, `cuda`); [`npy`]
+//! is the `.npy` header reader that `mmap` and the datasets crate share.
 //! Lower layers never import higher ones, and no backend imports another's internals.
 //!
 //! ```
@@ -31,20 +33,22 @@
 pub mod contract;
 mod cpu;
 mod element;
+pub mod npy;
 
 mod chunked;
 #[cfg(feature = "cuda")]
 pub mod cuda;
 mod dense;
+pub mod mmap;
 #[cfg(feature = "mpi")]
 pub mod mpi;
 mod sparse;
 
 pub use chunked::{Chunked, ChunkedVector};
 pub use contract::{
-    finite_from_pass, ArrayError, BlockSolve, BlockVector, ClusterOps, ColumnsOf, DataMatrix,
-    GlmHessian, GlmLossGrad, GlmOps, GraphOps, KMeansStep, Linear, MatrixCore, Nearest, Neighbors,
-    SampleBlock, SampleVector, SplitRows,
+    finite_from_pass, ArrayError, BlockSolve, BlockVector, ClusterOps, ColumnSqSums, ColumnsOf,
+    DataMatrix, GlmHessian, GlmLossGrad, GlmOps, GraphOps, KMeansStep, Linear, MatrixCore, Nearest,
+    Neighbors, SampleBlock, SampleVector, SplitRows,
 };
 #[cfg(feature = "cuda")]
 pub use cuda::{CudaError, CudaMatrix, CudaVector};
@@ -52,6 +56,7 @@ pub use element::{
     hash_uniform, BinaryOp, ElementCheck, ElementTerms, Float, GlmFamily, PairReduction, Reduction,
     UnaryOp,
 };
+pub use mmap::{open_csr, open_npy, MapElement, MmapCsr, MmapError, MmapMatrix};
 #[cfg(feature = "mpi")]
 pub use mpi::{Comm, DistVector, Distributed, Mpi, Traffic};
 

@@ -1,7 +1,9 @@
 //! One GLM fit, written once over the array contract, for every model kind.
 
 use crate::error::CliError;
-use crate::flags::{solver_key, ModelKind};
+use crate::flags::{solver_key, solver_names_as_flags, ArraySpec, ModelKind};
+use crate::memory;
+use crate::progress::FitProgress;
 use crate::schema::FittedModel;
 use duckml::arrays::{DataMatrix, Float};
 use duckml::estimators::glm::{Glm, GlmKind};
@@ -26,6 +28,9 @@ pub struct GlmParams {
     pub max_iter: usize,
     /// Stopping tolerance.
     pub tol: f64,
+    /// Draw a progress line on stderr when it is a terminal (`fit`; the bench draws
+    /// its own).
+    pub progress: bool,
 }
 
 impl GlmParams {
@@ -48,6 +53,41 @@ impl GlmParams {
         }
         Ok(())
     }
+}
+
+/// Vectors of the model's size (coefficients and intercept) a smooth solver keeps:
+/// L-BFGS's 10 pairs of history, gradients, steps and the line search's points.
+const STATE_VECTORS: u128 = 32;
+
+/// Refuses a fit whose solver state (sized by the number of features, which an
+/// svmlight file's widest index sets) would not fit in memory. ADMM keeps two vectors
+/// per row block (`--array chunked:ROWS` sets the blocks) and a local L-BFGS per
+/// thread. Newton's Hessian is not counted: the library refuses Newton beyond 10,000
+/// coefficients with its own message.
+pub fn check_state_memory(
+    params: &GlmParams,
+    (n, p): (usize, usize),
+    array: ArraySpec,
+    x_name: &str,
+) -> Result<(), CliError> {
+    let coefs = p as u128 + 1;
+    let vectors = match params.solver {
+        SolverChoice::Admm => {
+            let blocks = array.chunk_rows().map_or(1, |r| n.div_ceil(r.max(1))) as u128;
+            let threads = std::thread::available_parallelism().map_or(1, |t| t.get()) as u128;
+            2 * blocks + STATE_VECTORS * threads
+        }
+        _ => STATE_VECTORS,
+    };
+    let bytes = memory::bytes(&[vectors, coefs, 8]);
+    memory::require(
+        format!(
+            "the {} solver's state for {p} features ('{x_name}')",
+            solver_key(params.solver)
+        ),
+        bytes,
+        "check the file's widest feature index, or use fewer row blocks for admm",
+    )
 }
 
 /// What a fit produced, whatever the model kind and array type.
@@ -105,8 +145,16 @@ fn fit_kind<K: GlmKind, F: Float, X: DataMatrix<F>>(
     if let Some(alpha) = params.alpha {
         est = est.alpha(alpha);
     }
+    let progress = params
+        .progress
+        .then(|| FitProgress::on_terminal(solver_key(params.solver)))
+        .flatten();
+    if let Some(p) = &progress {
+        est = est.observer(p.observer());
+    }
     let start = Instant::now();
     let model = est.fit(x, y)?;
+    drop(progress);
     let seconds = start.elapsed().as_secs_f64();
     let fitted = keep.map(|wrap| as_f64(&model).map(wrap)).transpose()?;
     Ok(FitSummary {
@@ -116,7 +164,7 @@ fn fit_kind<K: GlmKind, F: Float, X: DataMatrix<F>>(
         objective: model.objective(),
         n_iter: model.n_iter(),
         converged: model.converged(),
-        stop_reason: model.stop_reason().to_string(),
+        stop_reason: solver_names_as_flags(&model.stop_reason().to_string()),
         seconds,
         history: model.history().to_vec(),
         fitted,
@@ -146,6 +194,7 @@ mod tests {
             fit_intercept: true,
             max_iter: 10,
             tol: 1e-4,
+            progress: false,
         };
         let err = p.check_solver().unwrap_err().to_string();
         assert!(

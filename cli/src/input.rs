@@ -1,10 +1,12 @@
 //! Reading `x` and `y` from `.npy`, CSV and svmlight files.
 
 use crate::error::CliError;
+use crate::flags::ArraySpec;
+use crate::mapped::{labels_beside, MappedX};
 use clap::{Args, ValueEnum};
 use duckml::datasets::{
     read_csv, read_npy_matrix, read_npy_vector, read_svmlight, CsvOptions, HeaderMode,
-    SvmlightOptions, TargetColumn,
+    NumberingDecision, SvmlightOptions, TargetColumn, ZeroBased,
 };
 use ndarray::{Array1, Array2};
 use sprs::CsMat;
@@ -63,15 +65,42 @@ pub struct InputArgs {
     /// -1 for the last column); the other columns are the features.
     #[arg(long, value_name = "COLUMN", allow_hyphen_values = true)]
     pub target: Option<String>,
+    /// For CSV/TSV files (x, and a `--y` file): the first row is a header. Without
+    /// `--header` or `--no-header` a first row of text is a header and a row of numbers
+    /// is data; a row that mixes both is an error that asks for one of these flags.
+    #[arg(long, conflicts_with = "no_header")]
+    pub header: bool,
+    /// For CSV/TSV files: the first row is data, not a header.
+    #[arg(long)]
+    pub no_header: bool,
 }
 
-/// The feature matrix as read: dense (row-major) or sparse (CSR).
-#[derive(Debug, Clone)]
+impl InputArgs {
+    /// How CSV files are read: `--header`, `--no-header`, or decided by the first row.
+    pub fn header_mode(&self) -> HeaderMode {
+        match (self.header, self.no_header) {
+            (true, _) => HeaderMode::Present,
+            (_, true) => HeaderMode::Absent,
+            _ => HeaderMode::Auto,
+        }
+    }
+
+    /// The x file's name in messages.
+    pub fn x_name(&self) -> String {
+        self.x.display().to_string()
+    }
+}
+
+/// The feature matrix as read: dense (row-major) or sparse (CSR), or mapped from
+/// disk without reading it (`--array mmap`).
+#[derive(Debug)]
 pub enum Design {
     /// From `.npy` or CSV.
     Dense(Array2<f64>),
     /// From svmlight.
     Sparse(CsMat<f64>),
+    /// A `.npy` or CSR folder, mapped.
+    Mapped(MappedX),
 }
 
 impl Design {
@@ -80,6 +109,7 @@ impl Design {
         match self {
             Design::Dense(x) => x.dim(),
             Design::Sparse(x) => x.shape(),
+            Design::Mapped(x) => x.shape(),
         }
     }
 }
@@ -91,6 +121,8 @@ pub struct Loaded {
     pub x: Design,
     /// The targets, when the x file holds them.
     pub y: Option<Array1<f64>>,
+    /// How an svmlight file's features were numbered (`None` for other formats).
+    pub numbering: Option<NumberingDecision>,
 }
 
 fn target_column(spec: &str) -> TargetColumn {
@@ -103,21 +135,55 @@ fn target_column(spec: &str) -> TargetColumn {
     }
 }
 
-pub(crate) fn csv_options(format: Format, target: Option<&str>) -> CsvOptions {
+pub(crate) fn csv_options(format: Format, target: Option<&str>, header: HeaderMode) -> CsvOptions {
     CsvOptions {
-        header: HeaderMode::Auto,
+        header,
         target: target.map(target_column),
         delimiter: if format == Format::Tsv { b'\t' } else { b',' },
         ..CsvOptions::default()
     }
 }
 
+fn is_csv(format: Format) -> bool {
+    matches!(format, Format::Csv | Format::Tsv)
+}
+
+/// Refuses `--header` / `--no-header` when neither x nor the y file is CSV.
+fn check_header_flags(args: &InputArgs, x: Format, y: Option<Format>) -> Result<(), CliError> {
+    if (args.header || args.no_header) && !is_csv(x) && !y.is_some_and(is_csv) {
+        let flag = if args.header {
+            "--header"
+        } else {
+            "--no-header"
+        };
+        return Err(CliError::Usage(format!(
+            "{flag} is for CSV/TSV files; '{}' is not one",
+            args.x.display()
+        )));
+    }
+    Ok(())
+}
+
 /// Reads the x file (and y from it when it holds y: svmlight labels, a CSV `--target`).
-/// `n_features` fixes the width of an svmlight matrix (for predicting).
-pub fn load_x(args: &InputArgs, n_features: Option<usize>) -> Result<Loaded, CliError> {
+/// For an svmlight file, `n_features` fixes the matrix's width and `numbering` how its
+/// indices count (both from a saved model, for predicting). With `--array mmap` the
+/// file is mapped instead, and not read.
+pub fn load_x(
+    args: &InputArgs,
+    n_features: Option<usize>,
+    numbering: ZeroBased,
+    array: Option<ArraySpec>,
+) -> Result<Loaded, CliError> {
     let path = &args.x;
+    if let Some(ArraySpec::Mmap(rows)) = array {
+        return Ok(Loaded {
+            x: Design::Mapped(MappedX::open(args, rows)?),
+            y: None,
+            numbering: None,
+        });
+    }
     let format = args.format.resolve(path)?;
-    if args.target.is_some() && !matches!(format, Format::Csv | Format::Tsv) {
+    if args.target.is_some() && !is_csv(format) {
         return Err(CliError::Usage(
             "--target picks a column of a CSV file; x is not CSV".into(),
         ));
@@ -126,35 +192,51 @@ pub fn load_x(args: &InputArgs, n_features: Option<usize>) -> Result<Loaded, Cli
         Format::Npy => Ok(Loaded {
             x: Design::Dense(read_npy_matrix(path)?),
             y: None,
+            numbering: None,
         }),
         Format::Csv | Format::Tsv => {
-            let table = read_csv(path, &csv_options(format, args.target.as_deref()))?;
+            let opts = csv_options(format, args.target.as_deref(), args.header_mode());
+            let table = read_csv(path, &opts)?;
             Ok(Loaded {
                 x: Design::Dense(table.x),
                 y: table.y,
+                numbering: None,
             })
         }
         Format::Svmlight => {
             let opts = SvmlightOptions {
                 n_features,
+                zero_based: numbering,
                 ..SvmlightOptions::default()
             };
             let table = read_svmlight(path, &opts)?;
             Ok(Loaded {
                 x: Design::Sparse(table.x),
                 y: Some(table.y),
+                numbering: Some(table.numbering),
             })
         }
         Format::Auto => unreachable!("resolved above"),
     }
 }
 
-/// Reads a y file: a 1-D `.npy`, or a one-column CSV (header optional).
-pub fn load_y(path: &Path) -> Result<Array1<f64>, CliError> {
+/// Reads x alone (`predict`, `kmeans`): [`load_x`] after checking the CSV flags.
+pub fn load_features(
+    args: &InputArgs,
+    n_features: Option<usize>,
+    numbering: ZeroBased,
+    array: Option<ArraySpec>,
+) -> Result<Loaded, CliError> {
+    check_header_flags(args, args.format.resolve(&args.x)?, None)?;
+    load_x(args, n_features, numbering, array)
+}
+
+/// Reads a y file: a 1-D `.npy`, or a one-column CSV (`header` for its first row).
+pub fn load_y(path: &Path, header: HeaderMode) -> Result<Array1<f64>, CliError> {
     match Format::Auto.resolve(path)? {
         Format::Npy => Ok(read_npy_vector(path)?),
         format @ (Format::Csv | Format::Tsv) => {
-            let table = read_csv(path, &csv_options(format, None))?;
+            let table = read_csv(path, &csv_options(format, None, header))?;
             if table.n_features() != 1 {
                 return Err(CliError::Input(format!(
                     "'{}' has {} columns; a y file needs exactly one",
@@ -171,10 +253,44 @@ pub fn load_y(path: &Path) -> Result<Array1<f64>, CliError> {
     }
 }
 
+/// x and y for fitting.
+#[derive(Debug)]
+pub struct Training {
+    /// The feature matrix.
+    pub x: Design,
+    /// The targets.
+    pub y: Array1<f64>,
+    /// The file y came from, for messages.
+    pub y_name: String,
+    /// How an svmlight x file's features were numbered.
+    pub numbering: Option<NumberingDecision>,
+}
+
 /// Reads x and y for fitting: y from `--y`, from the CSV `--target` column, or the
-/// svmlight labels (exactly one of them), and checks that their lengths agree.
-pub fn load_xy(args: &InputArgs, y_path: Option<&Path>) -> Result<(Design, Array1<f64>), CliError> {
+/// svmlight labels (exactly one of them), and checks that their lengths agree. With
+/// `--array mmap`, x is mapped and y is `--y` or else the CSR folder's `y.npy`.
+pub fn load_xy(
+    args: &InputArgs,
+    y_path: Option<&Path>,
+    array: Option<ArraySpec>,
+) -> Result<Training, CliError> {
+    if let Some(ArraySpec::Mmap(_)) = array {
+        let loaded = load_x(args, None, ZeroBased::Auto, array)?;
+        let y = match y_path {
+            Some(p) => load_y(p, args.header_mode())?,
+            None => labels_beside(args)?.ok_or_else(|| {
+                CliError::Usage(
+                    "no targets: pass --y FILE (a mapped .npy holds features only; a CSR \
+                     folder's y.npy is used when present)"
+                        .into(),
+                )
+            })?,
+        };
+        return check_lengths(args, y_path, loaded, y);
+    }
     let format = args.format.resolve(&args.x)?;
+    let y_format = y_path.map(|p| Format::Auto.resolve(p)).transpose()?;
+    check_header_flags(args, format, y_format)?;
     if format == Format::Svmlight && y_path.is_some() {
         return Err(CliError::Usage(
             "an svmlight file carries its own labels; drop --y".into(),
@@ -190,22 +306,37 @@ pub fn load_xy(args: &InputArgs, y_path: Option<&Path>) -> Result<(Design, Array
             "no targets: pass --y FILE, or --target COLUMN for a CSV that holds y".into(),
         ));
     }
-    let loaded = load_x(args, None)?;
-    let y = match (loaded.y, y_path) {
+    let mut loaded = load_x(args, None, ZeroBased::Auto, array)?;
+    let y = match (loaded.y.take(), y_path) {
         (Some(y), _) => y,
-        (None, Some(p)) => load_y(p)?,
+        (None, Some(p)) => load_y(p, args.header_mode())?,
         (None, None) => unreachable!("checked above"),
     };
+    check_lengths(args, y_path, loaded, y)
+}
+
+/// x and y, once their lengths are known to agree.
+fn check_lengths(
+    args: &InputArgs,
+    y_path: Option<&Path>,
+    loaded: Loaded,
+    y: Array1<f64>,
+) -> Result<Training, CliError> {
+    let y_name = y_path.unwrap_or(&args.x).display().to_string();
     let (n, _) = loaded.x.shape();
     if y.len() != n {
-        let y_name = y_path.unwrap_or(&args.x).display();
         return Err(CliError::Input(format!(
             "x ('{}') has {n} rows but y ('{y_name}') has {} values",
             args.x.display(),
             y.len()
         )));
     }
-    Ok((loaded.x, y))
+    Ok(Training {
+        x: loaded.x,
+        y,
+        y_name,
+        numbering: loaded.numbering,
+    })
 }
 
 #[cfg(test)]

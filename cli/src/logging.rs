@@ -5,6 +5,7 @@
 //! While the benchmark draws its progress bar, messages are printed above it
 //! ([`ShowAbove`]) rather than into it.
 
+use crate::flags::solver_names_as_flags;
 use indicatif::ProgressBar;
 use log::Level;
 use std::io::{self, Write};
@@ -13,21 +14,24 @@ use std::sync::Mutex;
 /// The bar messages go above, while one is drawn.
 static BAR: Mutex<Option<ProgressBar>> = Mutex::new(None);
 
-/// Installs the logger: level `warn` unless `RUST_LOG` says otherwise. Warnings and
-/// errors read like the command's own `error:` line; other levels name their module.
+/// Installs the logger (once per process: later calls do nothing): level `warn` unless
+/// `RUST_LOG` says otherwise. Warnings and errors read like the command's own `error:`
+/// line; other levels name their module. Solvers are named as `--solver` spells them.
 pub fn init() {
     let env = env_logger::Env::default().default_filter_or("warn");
     let _ = env_logger::Builder::from_env(env)
-        .format(|buf, record| match record.level() {
-            Level::Error => writeln!(buf, "error: {}", record.args()),
-            Level::Warn => writeln!(buf, "warning: {}", record.args()),
-            level => writeln!(
-                buf,
-                "{}: [{}] {}",
-                level.as_str().to_lowercase(),
-                record.target(),
-                record.args()
-            ),
+        .format(|buf, record| {
+            let text = solver_names_as_flags(&record.args().to_string());
+            match record.level() {
+                Level::Error => writeln!(buf, "error: {text}"),
+                Level::Warn => writeln!(buf, "warning: {text}"),
+                level => writeln!(
+                    buf,
+                    "{}: [{}] {text}",
+                    level.as_str().to_lowercase(),
+                    record.target(),
+                ),
+            }
         })
         .target(env_logger::Target::Pipe(Box::new(Stderr)))
         .try_init();

@@ -4,6 +4,8 @@
 use crate::error::CliError;
 use crate::flags::ModelKind;
 use crate::input::Design;
+use crate::memory;
+use crate::output::atomic::write_via_path;
 use clap::ValueEnum;
 use duckml::datasets::{
     make_classification, make_poisson, make_regression, make_sparse_classification,
@@ -35,6 +37,49 @@ impl DataKind {
     pub fn name(self) -> String {
         crate::flags::flag_name(&self)
     }
+}
+
+/// Bytes of the data set `kind` of `n` samples and `p` features: x (dense values, or
+/// CSR values, indices and row pointers), y or the labels, and the blobs' centres.
+pub fn data_bytes(kind: DataKind, n: u64, p: u64, nnz_per_row: u64, centers: u64) -> Option<u128> {
+    let (n, p, nnz, c) = (
+        u128::from(n),
+        u128::from(p),
+        u128::from(nnz_per_row),
+        u128::from(centers),
+    );
+    match kind {
+        DataKind::Dense => memory::total(&[memory::bytes(&[n, p, 8]), memory::bytes(&[n, 8])]),
+        DataKind::Sparse => memory::total(&[
+            memory::bytes(&[n, nnz, 16]),
+            memory::bytes(&[n + 1, 8]),
+            memory::bytes(&[n, 8]),
+        ]),
+        DataKind::Blobs => memory::total(&[
+            memory::bytes(&[n, p, 8]),
+            memory::bytes(&[c, p, 8]),
+            memory::bytes(&[n, 16]),
+        ]),
+    }
+}
+
+/// Refuses a data set that would not fit in memory, before generating it.
+pub fn check_data_memory(
+    kind: DataKind,
+    n: u64,
+    p: u64,
+    nnz_per_row: u64,
+    centers: u64,
+) -> Result<(), CliError> {
+    let what = match kind {
+        DataKind::Sparse => format!("the sparse data set of {n} samples x {nnz_per_row} non-zeros"),
+        _ => format!("the {} data set of {n} samples x {p} features", kind.name()),
+    };
+    memory::require(
+        what,
+        data_bytes(kind, n, p, nnz_per_row, centers),
+        "lower --n, --p, --nnz-per-row or --centers",
+    )
 }
 
 /// Generates the GLM data the benchmark uses for `kind` (dense or sparse).
@@ -92,7 +137,8 @@ pub fn generator_name(kind: DataKind, model: ModelKind) -> &'static str {
     }
 }
 
-/// Writes `x` and `y` for a GLM data set: `.npy` for dense, svmlight for sparse.
+/// Writes `x` and `y` for a GLM data set: `.npy` for dense, svmlight for sparse; each
+/// file atomically.
 /// Returns the files written (x, then y when separate).
 pub fn write_glm_data(
     dir: &Path,
@@ -107,21 +153,26 @@ pub fn write_glm_data(
                 dir.join(format!("{stem}_x.npy")),
                 dir.join(format!("{stem}_y.npy")),
             );
-            write_npy_matrix(&xp, x)?;
-            write_npy_vector(&yp, y)?;
+            write_via_path(&xp, |tmp| Ok(write_npy_matrix(tmp, x)?))?;
+            write_via_path(&yp, |tmp| Ok(write_npy_vector(tmp, y)?))?;
             let mut files = vec![xp, yp];
             if csv {
                 let cp = dir.join(format!("{stem}.csv"));
                 // Header x0, x1, ..., y.
-                write_csv(&cp, x, Some(y), None)?;
+                write_via_path(&cp, |tmp| Ok(write_csv(tmp, x, Some(y), None)?))?;
                 files.push(cp);
             }
             files
         }
         Design::Sparse(x) => {
             let sp = dir.join(format!("{stem}.svm"));
-            write_svmlight(&sp, x, y)?;
+            write_via_path(&sp, |tmp| Ok(write_svmlight(tmp, x, y)?))?;
             vec![sp]
+        }
+        Design::Mapped(_) => {
+            return Err(CliError::Usage(
+                "generated data sets are held in memory, never mapped".into(),
+            ))
         }
     })
 }

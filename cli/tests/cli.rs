@@ -2,6 +2,15 @@
 //! agree with the library, a saved model predicts what the library predicts, bad files
 //! give one `error:` line and a non-zero exit (never a panic, never partial JSON), and
 //! the bench and datasets commands write what they promise.
+//!
+//! `reliability` holds one test per class of the reliability issue (allocations sized
+//! by the input, overflow, inconsistent inputs, messages, outputs onto inputs);
+//! `atomic` kills the binary while it writes.
+
+#[path = "cli/atomic.rs"]
+mod atomic;
+#[path = "cli/reliability.rs"]
+mod reliability;
 
 use duckml::arrays::Chunked;
 use duckml::prelude::*;
@@ -56,8 +65,14 @@ impl Drop for TempDir {
 }
 
 fn run<S: AsRef<OsStr> + Debug>(args: &[S]) -> Output {
+    run_env(args, &[])
+}
+
+/// Runs the binary with extra environment variables.
+fn run_env<S: AsRef<OsStr> + Debug>(args: &[S], env: &[(&str, &str)]) -> Output {
     Command::new(BIN)
         .args(args)
+        .envs(env.iter().copied())
         .output()
         .expect("the duckml binary runs")
 }
@@ -87,7 +102,17 @@ fn assert_schema<T: Serialize + DeserializeOwned>(json: &Value) {
 /// Runs a command that must fail with `code`, nothing on stdout and exactly one
 /// `error: ...` line on stderr that contains `needle`.
 fn run_fails<S: AsRef<OsStr> + Debug>(args: &[S], code: i32, needle: &str) {
-    let out = run(args);
+    run_fails_env(args, &[], code, needle)
+}
+
+/// [`run_fails`] with extra environment variables.
+fn run_fails_env<S: AsRef<OsStr> + Debug>(
+    args: &[S],
+    env: &[(&str, &str)],
+    code: i32,
+    needle: &str,
+) {
+    let out = run_env(args, env);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
@@ -514,13 +539,13 @@ fn predict_rejects_bad_models_and_widths() {
     run_fails(
         &dir.cmd("predict --model @junk.json --x @x.npy"),
         1,
-        "not a duckml model file",
+        "not a valid duckml model file",
     );
     std::fs::write(dir.path("broken.json"), "{\"format\": ").unwrap();
     run_fails(
         &dir.cmd("predict --model @broken.json --x @x.npy"),
         1,
-        "not a duckml model file",
+        "not a valid duckml model file",
     );
     // --proba on a linear model is a usage error.
     run_fails(
@@ -776,6 +801,132 @@ fn kmeans_prints_the_library_fit() {
     a.sort_by(f64::total_cmp);
     c.sort_by(f64::total_cmp);
     assert_eq!(a, c);
-    // More clusters than samples: one error line.
-    run_fails(&dir.cmd("kmeans --k 100 --x @x.npy"), 1, "100");
+    // More clusters than samples: one error line, naming the flag.
+    run_fails(
+        &dir.cmd("kmeans --k 100 --x @x.npy"),
+        2,
+        "--k 100 is larger than the number of samples",
+    );
+}
+
+#[test]
+fn convert_then_fit_predict_and_kmeans_on_mapped_files() {
+    let dir = TempDir::new("mmap");
+    // svmlight -> CSR folder (with y.npy), fitted mapped: the library's chunked fit.
+    let d = make_sparse_classification(400, 12, 3, 5).unwrap();
+    write_svmlight(dir.path("data.svm"), &d.x, &d.y).unwrap();
+    let conv = run_json(&dir.cmd("convert --x @data.svm --out @csr --chunk-rows 37"));
+    assert_eq!(
+        (conv["n_samples"].as_u64(), conv["nnz"].as_u64()),
+        (Some(400), Some(d.x.nnz() as u64))
+    );
+    let est = LogisticRegression::new()
+        .solver(Lbfgs)
+        .alpha(1e-3)
+        .tol(1e-8);
+    let chunked = Chunked::from_array(&d.x, 100).unwrap();
+    let yc = chunked.vector_from_host(d.y.view()).unwrap();
+    let model = est.fit(&chunked, &yc).unwrap();
+    let json = run_json(&dir.cmd(
+        "fit --model logistic --alpha 1e-3 --tol 1e-8 --x @csr --array mmap:100 --save @m.json",
+    ));
+    assert_eq!(json["array"], "mmap");
+    assert_eq!(json["chunk_rows"], 100);
+    assert_matches(&json, &model, 1e-10);
+    assert_schema::<FitOutput>(&json);
+    // Predict on the mapped folder: the library's predictions.
+    let pred: Vec<f64> = serde_json::from_value(run_json(
+        &dir.cmd("predict --model @m.json --x @csr --array mmap --proba"),
+    ))
+    .unwrap();
+    let want = model.predict_proba(&chunked).unwrap().to_host();
+    assert_close(
+        &pred,
+        want.as_slice().unwrap(),
+        1e-12,
+        "mapped predict_proba",
+    );
+
+    // CSV with a target -> .npy + y.npy; fitted and clustered mapped, as loaded.
+    let (x, y) = classification(&dir, 300, 4);
+    write_csv(dir.path("xy.csv"), &x, Some(&y), None).unwrap();
+    run_json(
+        &dir.cmd("convert --x @xy.csv --target y --out @cx.npy --y-out @cy.npy --chunk-rows 50"),
+    );
+    assert_eq!(read_npy_matrix(dir.path("cx.npy")).unwrap(), x);
+    let loaded =
+        run_json(&dir.cmd("fit --model logistic --x @x.npy --y @y.npy --array chunked:64"));
+    let mapped = run_json(&dir.cmd("fit --model logistic --x @cx.npy --y @cy.npy --array mmap:64"));
+    assert_eq!(loaded["coef"], mapped["coef"]);
+    let km_loaded = run_json(&dir.cmd("kmeans --k 3 --seed 1 --x @x.npy --array chunked:64"));
+    let km_mapped = run_json(&dir.cmd("kmeans --k 3 --seed 1 --x @cx.npy --array mmap:64"));
+    assert_eq!(km_loaded["centers"], km_mapped["centers"]);
+    assert_schema::<KmeansOutput>(&km_mapped);
+    // f32: convert writes float32; mapping it needs --dtype f32.
+    run_json(&dir.cmd("convert --x @x.npy --out @x32.npy --dtype f32"));
+    run_json(&dir.cmd("fit --model logistic --x @x32.npy --y @y.npy --array mmap --dtype f32"));
+    run_fails(
+        &dir.cmd("fit --model logistic --x @x32.npy --y @y.npy --array mmap"),
+        2,
+        "--dtype f32",
+    );
+}
+
+#[test]
+fn mapped_and_converted_files_fail_with_one_error_line() {
+    let dir = TempDir::new("mmap_bad");
+    let (_, _) = classification(&dir, 50, 3);
+    // A header that claims more than the file holds, mapped: refused, not read.
+    raw_npy(
+        &dir.path("lie.npy"),
+        "<f8",
+        "(1000000000, 1000)",
+        &f64_bytes(&[1.0; 6]),
+    );
+    run_fails(
+        &dir.cmd("fit --model linear --x @lie.npy --y @y.npy --array mmap"),
+        1,
+        "truncated",
+    );
+    run_fails(
+        &dir.cmd("kmeans --k 2 --x @missing.npy --array mmap"),
+        1,
+        "missing.npy",
+    );
+    // Text input cannot be mapped: convert it first.
+    std::fs::write(dir.path("x.csv"), "1,2\n3,4\n").unwrap();
+    run_fails(
+        &dir.cmd("kmeans --k 1 --x @x.csv --array mmap"),
+        2,
+        "duckml convert",
+    );
+    // A mapped .npy has no y of its own.
+    run_fails(
+        &dir.cmd("fit --model linear --x @x.npy --array mmap"),
+        2,
+        "--y",
+    );
+    // A CSR folder with an index out of range.
+    std::fs::write(dir.path("a.svm"), "1 1:1 3:2\n0 2:1\n").unwrap();
+    run_json(&dir.cmd("convert --x @a.svm --out @csr"));
+    let mut idx = std::fs::read(dir.path("csr/indices.npy")).unwrap();
+    let n = idx.len();
+    idx[n - 4..].copy_from_slice(&7i32.to_le_bytes());
+    std::fs::write(dir.path("csr/indices.npy"), idx).unwrap();
+    run_fails(
+        &dir.cmd("kmeans --k 1 --x @csr --array mmap"),
+        1,
+        "out of range",
+    );
+    // convert never replaces a file, its input included.
+    run_fails(&dir.cmd("convert --x @x.csv --out @x.csv"), 1, "exists");
+    assert_eq!(
+        std::fs::read_to_string(dir.path("x.csv")).unwrap(),
+        "1,2\n3,4\n"
+    );
+    run_fails(
+        &dir.cmd("convert --x @x.csv --out @o.npy --target 0"),
+        2,
+        "--y-out",
+    );
 }

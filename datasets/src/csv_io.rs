@@ -16,9 +16,10 @@ use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::Path;
 
+use duckml_arrays::Chunked;
 use ndarray::{Array1, Array2};
 
-use crate::error::{excerpt, head, DatasetError, Result};
+use crate::error::{excerpt, head, open_named, DatasetError, Result};
 use crate::limits::{is_record_too_long, RecordCap, DEFAULT_MAX_LINE_BYTES};
 
 /// The csv reader's buffer: what it may read beyond the record it is parsing,
@@ -168,12 +169,7 @@ impl Table {
 /// # Ok::<(), duckml_datasets::DatasetError>(())
 /// ```
 pub fn read_csv(path: impl AsRef<Path>, options: &CsvOptions) -> Result<Table> {
-    let path = path.as_ref();
-    let name = path.display().to_string();
-    let file = File::open(path).map_err(|source| DatasetError::Io {
-        path: name.clone(),
-        source,
-    })?;
+    let (file, name) = open_named(path.as_ref())?;
     parse_csv(file, &name, options)
 }
 
@@ -360,6 +356,37 @@ fn parse_cell(cell: &str, path: &str, line: usize, column: usize, row: usize) ->
 }
 
 fn parse_csv<R: Read>(reader: R, path: &str, options: &CsvOptions) -> Result<Table> {
+    let mut xs: Vec<f64> = Vec::new();
+    let mut ys: Vec<f64> = Vec::new();
+    let summary = stream_csv_rows(reader, path, options, |x, y| {
+        xs.extend_from_slice(x);
+        ys.extend(y);
+        Ok(())
+    })?;
+    let shape = (summary.n_rows, summary.n_features);
+    let x = Array2::from_shape_vec(shape, xs).map_err(|e| DatasetError::Parse {
+        path: path.to_string(),
+        line: 0,
+        column: 0,
+        message: format!("internal shape error: {e}"),
+    })?;
+    let y = options.target.as_ref().map(|_| Array1::from_vec(ys));
+    Ok(Table {
+        x,
+        y,
+        feature_names: summary.feature_names,
+        header: summary.header,
+    })
+}
+
+/// The line-by-line CSV reader behind every CSV function: every check, one record
+/// in memory; each data row goes to `on_row` as its features and target.
+fn stream_csv_rows<R: Read>(
+    reader: R,
+    path: &str,
+    options: &CsvOptions,
+    mut on_row: impl FnMut(&[f64], Option<f64>) -> Result<()>,
+) -> Result<CsvSummary> {
     let max = options.max_line_bytes;
     let budget = (max as u64).saturating_add(CSV_BUFFER as u64);
     let mut rdr = csv::ReaderBuilder::new()
@@ -450,21 +477,21 @@ fn parse_csv<R: Read>(reader: R, path: &str, options: &CsvOptions) -> Result<Tab
         (0..n_features).map(|k| format!("x{k}")).collect()
     };
 
-    let mut xs: Vec<f64> = Vec::new();
-    let mut ys: Vec<f64> = Vec::new();
     let mut n_rows = 0usize;
-
+    let mut features: Vec<f64> = Vec::with_capacity(n_features);
     let mut push_row =
         |cells: &mut dyn Iterator<Item = &str>, line: usize, row: usize| -> Result<()> {
+            features.clear();
+            let mut y = None;
             for (j, cell) in cells.enumerate() {
                 let v = parse_cell(cell, path, line, j + 1, row)?;
                 if Some(j) == target {
-                    ys.push(v);
+                    y = Some(v);
                 } else {
-                    xs.push(v);
+                    features.push(v);
                 }
             }
-            Ok(())
+            on_row(&features, y)
         };
 
     if !has_header {
@@ -496,19 +523,122 @@ fn parse_csv<R: Read>(reader: R, path: &str, options: &CsvOptions) -> Result<Tab
             path: path.to_string(),
         });
     }
-    let x = Array2::from_shape_vec((n_rows, n_features), xs).map_err(|e| DatasetError::Parse {
-        path: path.to_string(),
-        line: 0,
-        column: 0,
-        message: format!("internal shape error: {e}"),
-    })?;
-    let y = target.map(|_| Array1::from_vec(ys));
-    Ok(Table {
-        x,
-        y,
+    Ok(CsvSummary {
+        n_rows,
+        n_features,
         feature_names,
         header,
     })
+}
+
+/// What a streamed CSV file held, once its last record was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvSummary {
+    /// Data rows.
+    pub n_rows: usize,
+    /// Feature columns (the target column not counted).
+    pub n_features: usize,
+    /// One name per feature column: from the header, or `x0`, `x1`, ... without one.
+    pub feature_names: Vec<String>,
+    /// Whether the first row was a header, and whether that was auto-detected.
+    pub header: HeaderDecision,
+}
+
+/// Reads a numeric CSV file record by record, handing each data row to `on_row` as
+/// its feature values and its target (when [`CsvOptions::target`] names one).
+/// Memory is one record, whatever the file's length: this is the reader behind
+/// [`read_csv`], [`read_csv_chunked`] and `duckml convert`.
+///
+/// # Errors
+///
+/// Those of [`read_csv`], and any error `on_row` returns (which ends the read).
+///
+/// ```
+/// use duckml_datasets::{stream_csv, CsvOptions, TargetColumn};
+///
+/// let path = std::env::temp_dir().join(format!("duckml_doc_stream_csv_{}.csv", std::process::id()));
+/// std::fs::write(&path, "a,b,y\n1,2,0\n3,4,1\n").unwrap();
+/// let mut sums = Vec::new();
+/// let summary = stream_csv(&path, &CsvOptions::with_target(TargetColumn::Last), |x, y| {
+///     sums.push(x.iter().sum::<f64>() + y.unwrap());
+///     Ok(())
+/// })?;
+/// assert_eq!(sums, [3.0, 8.0]);
+/// assert_eq!((summary.n_rows, summary.n_features), (2, 2));
+/// # std::fs::remove_file(&path).ok();
+/// # Ok::<(), duckml_datasets::DatasetError>(())
+/// ```
+pub fn stream_csv(
+    path: impl AsRef<Path>,
+    options: &CsvOptions,
+    on_row: impl FnMut(&[f64], Option<f64>) -> Result<()>,
+) -> Result<CsvSummary> {
+    let (file, name) = open_named(path.as_ref())?;
+    stream_csv_rows(file, &name, options, on_row)
+}
+
+/// A [`Chunked`] dense matrix and the target column, when one was asked for.
+pub type ChunkedColumns = (Chunked<Array2<f64>>, Option<Array1<f64>>);
+
+/// Reads a numeric CSV file into row chunks of at most `rows_per_chunk` rows, a
+/// [`Chunked`] dense matrix built as the file is read (no whole-file copy is made and
+/// split), with the target column when [`CsvOptions::target`] names one.
+///
+/// # Errors
+///
+/// Those of [`read_csv`]; [`DatasetError::InvalidParameter`] for
+/// `rows_per_chunk == 0`.
+///
+/// ```
+/// use duckml_arrays::prelude::*;
+/// use duckml_datasets::{read_csv_chunked, CsvOptions};
+///
+/// let path = std::env::temp_dir().join(format!("duckml_doc_chunked_csv_{}.csv", std::process::id()));
+/// std::fs::write(&path, "1,2\n3,4\n5,6\n").unwrap();
+/// let (x, y) = read_csv_chunked(&path, &CsvOptions::default(), 2)?;
+/// assert_eq!((x.n_rows(), x.n_cols(), x.chunks().len()), (3, 2, 2));
+/// assert_eq!(x.chunks()[1], ndarray::array![[5.0, 6.0]]);
+/// assert!(y.is_none());
+/// # std::fs::remove_file(&path).ok();
+/// # Ok::<(), duckml_datasets::DatasetError>(())
+/// ```
+pub fn read_csv_chunked(
+    path: impl AsRef<Path>,
+    options: &CsvOptions,
+    rows_per_chunk: usize,
+) -> Result<ChunkedColumns> {
+    if rows_per_chunk == 0 {
+        return Err(DatasetError::InvalidParameter(
+            "rows_per_chunk must be at least 1".into(),
+        ));
+    }
+    let path = path.as_ref();
+    let mut chunks: Vec<Array2<f64>> = Vec::new();
+    let mut pending: Vec<f64> = Vec::new();
+    let mut pending_rows = 0usize;
+    let mut ys: Vec<f64> = Vec::new();
+    let mut flush = |pending: &mut Vec<f64>, rows: usize| {
+        if let Some(p) = pending.len().checked_div(rows) {
+            let block = Array2::from_shape_vec((rows, p), std::mem::take(pending))
+                .expect("rows of equal length");
+            chunks.push(block);
+        }
+    };
+    stream_csv(path, options, |x, y| {
+        pending.extend_from_slice(x);
+        ys.extend(y);
+        pending_rows += 1;
+        if pending_rows == rows_per_chunk {
+            flush(&mut pending, pending_rows);
+            pending_rows = 0;
+        }
+        Ok(())
+    })?;
+    flush(&mut pending, pending_rows);
+    let x =
+        Chunked::from_chunks(chunks).map_err(|e| DatasetError::InvalidParameter(e.to_string()))?;
+    let y = options.target.as_ref().map(|_| Array1::from_vec(ys));
+    Ok((x, y))
 }
 
 /// Writes a numeric CSV file with a header row.

@@ -186,6 +186,15 @@ pub(crate) fn excerpt(text: &str) -> String {
 /// Convenience alias used throughout the crate.
 pub type Result<T, E = DatasetError> = std::result::Result<T, E>;
 
+/// Opens `path` for reading; returns the file and the path as the errors name it.
+pub(crate) fn open_named(path: &std::path::Path) -> Result<(std::fs::File, String)> {
+    let name = path.display().to_string();
+    match std::fs::File::open(path) {
+        Ok(file) => Ok((file, name)),
+        Err(source) => Err(DatasetError::Io { path: name, source }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::excerpt;

@@ -20,6 +20,14 @@
 //! precision go through [`to_f32`], which names the value that overflows.
 //! The generators draw from a stable ChaCha12 stream ([`generators`]).
 //!
+//! Files of any length are read row by row by the streaming readers
+//! ([`stream_csv`], [`stream_svmlight`]: one line in memory), which also build
+//! [`Chunked`](duckml_arrays::Chunked) arrays directly ([`read_csv_chunked`],
+//! [`read_svmlight_chunked`]) and convert text to the files the memory-mapped
+//! arrays read, in bounded memory ([`convert`]: [`csv_to_npy`],
+//! [`svmlight_to_csr`], [`npy_to_npy`]). The `.npy` header reader is
+//! `duckml_arrays::npy`, shared with the mapped arrays.
+//!
 //! ```
 //! use duckml_datasets::{make_classification, read_csv_str, CsvOptions, TargetColumn};
 //!
@@ -34,6 +42,7 @@
 #![warn(missing_docs)]
 
 pub mod bundled;
+pub mod convert;
 pub mod csv_io;
 #[cfg(feature = "mpi")]
 pub mod distributed;
@@ -48,9 +57,10 @@ pub mod text_part;
 pub mod to_f32;
 
 pub use bundled::{breast_cancer, diabetes, randhie};
+pub use convert::{csv_to_npy, npy_to_npy, svmlight_to_csr, ConvertOptions, Converted, NpyWriter};
 pub use csv_io::{
-    read_csv, read_csv_from, read_csv_str, write_csv, CsvOptions, HeaderDecision, HeaderMode,
-    Table, TargetColumn,
+    read_csv, read_csv_chunked, read_csv_from, read_csv_str, stream_csv, write_csv, ChunkedColumns,
+    CsvOptions, CsvSummary, HeaderDecision, HeaderMode, Table, TargetColumn,
 };
 pub use error::DatasetError;
 pub use generators::{
@@ -70,8 +80,8 @@ pub use npy_io::{
 };
 pub use sparse_generators::{make_sparse_classification, make_sparse_regression, SparseRegression};
 pub use svmlight::{
-    read_svmlight, read_svmlight_from, read_svmlight_str, write_svmlight, NumberingDecision,
-    SparseTable, SvmlightOptions, ZeroBased,
+    read_svmlight, read_svmlight_chunked, read_svmlight_from, read_svmlight_str, stream_svmlight,
+    write_svmlight, NumberingDecision, SparseTable, SvmlightOptions, SvmlightSummary, ZeroBased,
 };
 pub use text_part::read_text_part;
 pub use to_f32::{csr_to_f32, matrix_to_f32, vector_to_f32};

@@ -37,7 +37,8 @@ pub const DEFAULT_MAX_FEATURES: usize = 1 << 26;
 
 /// Longest `.npy` header in bytes, numpy's own default limit
 /// (`max_header_size` of `numpy.load`): a float array's header is under 200.
-pub const NPY_MAX_HEADER_LEN: usize = 10_000;
+/// Defined beside the shared header reader, `duckml_arrays::npy`.
+pub const NPY_MAX_HEADER_LEN: usize = duckml_arrays::npy::MAX_HEADER_LEN;
 
 /// Default most data bytes a `.npy` of unknown length (a pipe, a socket) may
 /// claim: 1 GiB. A regular file is bounded by its length instead.

@@ -2,15 +2,15 @@
 //!
 //! Readers accept `float64` and `float32` arrays (either byte order, C or Fortran
 //! order) and always return `f64` data in standard (row-major) layout. The
-//! header is parsed in linear time by its own small parser (at most
-//! [`NPY_MAX_HEADER_LEN`] bytes, as numpy allows) and checked before any data
+//! header is parsed in linear time by the workspace's one `.npy` header reader,
+//! `duckml_arrays::npy` (at most [`NPY_MAX_HEADER_LEN`](crate::NPY_MAX_HEADER_LEN)
+//! bytes, as numpy allows), which the memory-mapped arrays use too, and checked before any data
 //! is allocated: against the file's length for a regular file, against
 //! [`NpyOptions::max_stream_bytes`] for a source of unknown length (a pipe),
 //! which is then read in chunks into a buffer that grows only with the data
 //! that arrived. A corrupt, truncated or lying file is therefore an error, not
 //! an exhausted memory (see [`crate::limits`]).
 
-mod header;
 mod rows;
 
 pub use rows::{npy_shape, read_npy_matrix_rows, read_npy_vector_rows};
@@ -19,14 +19,12 @@ use std::fs::File;
 use std::io::{BufReader, ErrorKind, Read};
 use std::path::Path;
 
+use duckml_arrays::npy::{self, shape_str, ByteOrder, Descr, HeaderError, Scalar};
 use ndarray::{Array1, Array2, ShapeBuilder};
 use ndarray_npy::WriteNpyError;
 
 use crate::error::{DatasetError, Result};
-use crate::limits::{DEFAULT_MAX_STREAM_BYTES, NPY_MAX_HEADER_LEN};
-use header::Descr;
-
-const MAGIC: &[u8; 6] = b"\x93NUMPY";
+use crate::limits::DEFAULT_MAX_STREAM_BYTES;
 
 /// Bytes of data read per chunk.
 const CHUNK_BYTES: usize = 1 << 16;
@@ -56,16 +54,10 @@ enum Float {
     F32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Endian {
-    Little,
-    Big,
-}
-
 #[derive(Debug)]
 struct Header {
     float: Float,
-    endian: Endian,
+    endian: ByteOrder,
     fortran_order: bool,
     shape: Vec<usize>,
 }
@@ -75,59 +67,6 @@ fn npy_err(path: &str, message: impl Into<String>) -> DatasetError {
         path: path.to_string(),
         message: message.into(),
     }
-}
-
-/// Human name of a NumPy type descriptor such as `<i8`, for error messages.
-fn describe_dtype(descr: &str) -> String {
-    let body = descr.trim_start_matches(['<', '>', '=', '|']);
-    let mut chars = body.chars();
-    let kind = chars.next();
-    // In bits; a size from a hostile header may be too large to multiply.
-    let size: Option<usize> = chars.as_str().parse::<usize>().ok();
-    let size = size.and_then(|s| s.checked_mul(8));
-    let name = match (kind, size) {
-        (Some('f'), Some(bits)) => format!("float{bits}"),
-        (Some('i'), Some(bits)) => format!("int{bits}"),
-        (Some('u'), Some(bits)) => format!("uint{bits}"),
-        (Some('c'), Some(bits)) => format!("complex{bits}"),
-        (Some('b'), _) => "bool".to_string(),
-        (Some('U'), _) => "unicode string".to_string(),
-        (Some('S'), _) | (Some('a'), _) => "byte string".to_string(),
-        (Some('O'), _) => "Python object".to_string(),
-        (Some('M'), _) => "datetime".to_string(),
-        (Some('m'), _) => "timedelta".to_string(),
-        _ => "unknown".to_string(),
-    };
-    format!("{descr:?} ({name})")
-}
-
-fn parse_descr(descr: &str, path: &str) -> Result<(Float, Endian)> {
-    let unsupported = || {
-        npy_err(
-            path,
-            format!(
-                "unsupported dtype {}: expected float64 or float32",
-                describe_dtype(descr)
-            ),
-        )
-    };
-    let (order, body) = match descr.chars().next() {
-        Some(c @ ('<' | '>' | '=' | '|')) => (c, &descr[1..]),
-        _ => ('=', descr),
-    };
-    let float = match body {
-        "f8" => Float::F64,
-        "f4" => Float::F32,
-        _ => return Err(unsupported()),
-    };
-    let endian = match order {
-        '<' => Endian::Little,
-        '>' => Endian::Big,
-        '=' if cfg!(target_endian = "big") => Endian::Big,
-        '=' => Endian::Little,
-        _ => return Err(unsupported()),
-    };
-    Ok((float, endian))
 }
 
 fn read_exact_or(reader: &mut impl Read, buf: &mut [u8], path: &str, what: &str) -> Result<()> {
@@ -143,54 +82,32 @@ fn read_exact_or(reader: &mut impl Read, buf: &mut [u8], path: &str, what: &str)
     })
 }
 
-/// Reads and validates the header; returns it with the number of bytes it occupied.
+/// Reads and validates the header (the shared reader, `duckml_arrays::npy`); returns
+/// it with the number of bytes it occupied. Only float64 and float32 are accepted.
 fn read_header(reader: &mut impl Read, path: &str) -> Result<(Header, u64)> {
-    let mut magic = [0u8; 6];
-    read_exact_or(reader, &mut magic, path, "magic string")?;
-    if &magic != MAGIC {
-        return Err(npy_err(
-            path,
-            "not a .npy file (missing the \\x93NUMPY magic string)",
-        ));
-    }
-    let mut version = [0u8; 2];
-    read_exact_or(reader, &mut version, path, "format version")?;
-    let (header_len, prefix) = match version[0] {
-        1 => {
-            let mut b = [0u8; 2];
-            read_exact_or(reader, &mut b, path, "header length")?;
-            (usize::from(u16::from_le_bytes(b)), 10u64)
-        }
-        2 | 3 => {
-            let mut b = [0u8; 4];
-            read_exact_or(reader, &mut b, path, "header length")?;
-            (u32::from_le_bytes(b) as usize, 12u64)
-        }
-        v => {
-            return Err(npy_err(
-                path,
-                format!("unsupported .npy format version {v}.{}", version[1]),
-            ))
-        }
-    };
-    if header_len > NPY_MAX_HEADER_LEN {
-        return Err(npy_err(
-            path,
-            format!(
-                "header length {header_len} is over the limit of {NPY_MAX_HEADER_LEN} bytes \
-                 (numpy's own; a float array's header is under 200)"
-            ),
-        ));
-    }
-    let mut raw = vec![0u8; header_len];
-    read_exact_or(reader, &mut raw, path, "header")?;
-    let dict = header::parse(&raw).map_err(|message| npy_err(path, message))?;
-    let (float, endian) = match dict.descr {
-        Descr::Simple(s) => parse_descr(s, path)?,
-        Descr::Structured => {
+    let h = npy::read_header(reader).map_err(|e| match e {
+        HeaderError::Io(source) => DatasetError::Io {
+            path: path.to_string(),
+            source,
+        },
+        other => npy_err(path, other.to_string()),
+    })?;
+    let (float, endian) = match (&h.descr, h.scalar()) {
+        (Descr::Structured, _) => {
             return Err(npy_err(
                 path,
                 "unsupported structured dtype: expected float64 or float32",
+            ))
+        }
+        (_, Some((Scalar::F64, order))) => (Float::F64, order),
+        (_, Some((Scalar::F32, order))) => (Float::F32, order),
+        (Descr::Simple(_), _) => {
+            return Err(npy_err(
+                path,
+                format!(
+                    "unsupported dtype {}: expected float64 or float32",
+                    h.dtype_name()
+                ),
             ))
         }
     };
@@ -198,32 +115,27 @@ fn read_header(reader: &mut impl Read, path: &str) -> Result<(Header, u64)> {
         Header {
             float,
             endian,
-            fortran_order: dict.fortran_order,
-            shape: dict.shape,
+            fortran_order: h.fortran_order,
+            shape: h.shape,
         },
-        prefix + header_len as u64,
+        h.data_offset,
     ))
 }
 
-fn shape_str(shape: &[usize]) -> String {
-    let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
-    format!("({})", dims.join(", "))
-}
-
 /// Appends the values encoded in `bytes` to `data` as `f64`.
-fn decode_into(data: &mut Vec<f64>, bytes: &[u8], float: Float, endian: Endian) {
+fn decode_into(data: &mut Vec<f64>, bytes: &[u8], float: Float, endian: ByteOrder) {
     fn words<const N: usize>(bytes: &[u8]) -> impl Iterator<Item = [u8; N]> + '_ {
         bytes
             .chunks_exact(N)
             .map(|c| c.try_into().unwrap_or([0; N]))
     }
     match (float, endian) {
-        (Float::F64, Endian::Little) => data.extend(words(bytes).map(f64::from_le_bytes)),
-        (Float::F64, Endian::Big) => data.extend(words(bytes).map(f64::from_be_bytes)),
-        (Float::F32, Endian::Little) => {
+        (Float::F64, ByteOrder::Little) => data.extend(words(bytes).map(f64::from_le_bytes)),
+        (Float::F64, ByteOrder::Big) => data.extend(words(bytes).map(f64::from_be_bytes)),
+        (Float::F32, ByteOrder::Little) => {
             data.extend(words(bytes).map(|w| f64::from(f32::from_le_bytes(w))))
         }
-        (Float::F32, Endian::Big) => {
+        (Float::F32, ByteOrder::Big) => {
             data.extend(words(bytes).map(|w| f64::from(f32::from_be_bytes(w))))
         }
     }

@@ -52,10 +52,11 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::Path;
 
+use duckml_arrays::Chunked;
 use ndarray::Array1;
 use sprs::CsMat;
 
-use crate::error::{excerpt, DatasetError, Result};
+use crate::error::{excerpt, open_named, DatasetError, Result};
 use crate::limits::{read_line_capped, DEFAULT_MAX_FEATURES, DEFAULT_MAX_LINE_BYTES};
 
 /// Whether the feature indices of an svmlight file count from 0 or from 1.
@@ -215,12 +216,7 @@ impl SparseTable {
 /// # Ok::<(), duckml_datasets::DatasetError>(())
 /// ```
 pub fn read_svmlight(path: impl AsRef<Path>, options: &SvmlightOptions) -> Result<SparseTable> {
-    let path = path.as_ref();
-    let name = path.display().to_string();
-    let file = File::open(path).map_err(|source| DatasetError::Io {
-        path: name.clone(),
-        source,
-    })?;
+    let (file, name) = open_named(path.as_ref())?;
     parse_svmlight(BufReader::new(file), &name, options)
 }
 
@@ -346,16 +342,187 @@ fn parse_number(
     Ok(value)
 }
 
+/// What a streamed svmlight file held, once its last line was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SvmlightSummary {
+    /// Data lines (rows).
+    pub n_rows: usize,
+    /// Columns: `n_features` when given, else one more than the largest column index.
+    pub n_features: usize,
+    /// Stored entries.
+    pub nnz: usize,
+    /// The numbering the indices were read with. The streamed rows carried the raw
+    /// indices as written: column `j` is index `j` when zero-based, `j + 1` otherwise.
+    pub numbering: NumberingDecision,
+}
+
+/// Reads an svmlight file line by line, handing each data row to `on_row` as
+/// `(label, raw indices, values)` (indices as written in the file, strictly
+/// increasing), and returns what the file held, the numbering decided at the end.
+/// Memory is one line's entries, whatever the file's length: this is the reader
+/// behind [`read_svmlight`], [`read_svmlight_chunked`] and `duckml convert`.
+///
+/// # Errors
+///
+/// Those of [`read_svmlight`], and any error `on_row` returns (which ends the read).
+///
+/// ```
+/// use duckml_datasets::{stream_svmlight, SvmlightOptions};
+///
+/// let path = std::env::temp_dir().join(format!("duckml_doc_stream_svm_{}.svm", std::process::id()));
+/// std::fs::write(&path, "1 1:0.5 3:2\n0 2:-1\n").unwrap();
+/// let mut raw = Vec::new();
+/// let summary = stream_svmlight(&path, &SvmlightOptions::default(), |_, idx, _| {
+///     raw.extend_from_slice(idx);
+///     Ok(())
+/// })?;
+/// assert_eq!(raw, [1, 3, 2]); // as written; one-based, so columns 0, 2, 1
+/// assert!(!summary.numbering.zero_based);
+/// assert_eq!((summary.n_rows, summary.n_features, summary.nnz), (2, 3, 3));
+/// # std::fs::remove_file(&path).ok();
+/// # Ok::<(), duckml_datasets::DatasetError>(())
+/// ```
+pub fn stream_svmlight(
+    path: impl AsRef<Path>,
+    options: &SvmlightOptions,
+    on_row: impl FnMut(f64, &[usize], &[f64]) -> Result<()>,
+) -> Result<SvmlightSummary> {
+    let (file, name) = open_named(path.as_ref())?;
+    stream_rows(BufReader::new(file), &name, options, on_row)
+}
+
+/// Reads an svmlight file into row chunks of at most `rows_per_chunk` rows, a
+/// [`Chunked`] CSR matrix built as the file is read (no whole-file copy is made
+/// and split), with its labels.
+///
+/// # Errors
+///
+/// Those of [`read_svmlight`]; [`DatasetError::InvalidParameter`] for
+/// `rows_per_chunk == 0`.
+///
+/// ```
+/// use duckml_arrays::prelude::*;
+/// use duckml_datasets::{read_svmlight_chunked, SvmlightOptions};
+///
+/// let path = std::env::temp_dir().join(format!("duckml_doc_chunked_svm_{}.svm", std::process::id()));
+/// std::fs::write(&path, "1 1:0.5\n0 2:-1\n1 1:2 2:1\n").unwrap();
+/// let (x, y, _) = read_svmlight_chunked(&path, &SvmlightOptions::default(), 2)?;
+/// assert_eq!((x.n_rows(), x.n_cols(), x.chunks().len()), (3, 2, 2));
+/// assert_eq!(y, ndarray::array![1.0, 0.0, 1.0]);
+/// # std::fs::remove_file(&path).ok();
+/// # Ok::<(), duckml_datasets::DatasetError>(())
+/// ```
+pub fn read_svmlight_chunked(
+    path: impl AsRef<Path>,
+    options: &SvmlightOptions,
+    rows_per_chunk: usize,
+) -> Result<(Chunked<CsMat<f64>>, Array1<f64>, NumberingDecision)> {
+    if rows_per_chunk == 0 {
+        return Err(DatasetError::InvalidParameter(
+            "rows_per_chunk must be at least 1".into(),
+        ));
+    }
+    let path = path.as_ref();
+    let name = path.display().to_string();
+    let mut chunks: Vec<RawCsr> = Vec::new();
+    let mut labels = Vec::new();
+    let summary = stream_svmlight(path, options, |label, idx, val| {
+        if chunks.last().is_none_or(|c| c.rows() == rows_per_chunk) {
+            chunks.push(RawCsr::default());
+        }
+        chunks.last_mut().expect("pushed above").push(idx, val);
+        labels.push(label);
+        Ok(())
+    })?;
+    let x = chunks
+        .into_iter()
+        .map(|c| c.finish(&summary, &name))
+        .collect::<Result<Vec<_>>>()?;
+    let x = Chunked::from_chunks(x).map_err(|e| parse_error(&name, 0, 0, e.to_string()))?;
+    Ok((x, Array1::from_vec(labels), summary.numbering))
+}
+
+/// Rows gathered with raw indices, made a CSR matrix once the numbering is known.
+#[derive(Default)]
+struct RawCsr {
+    indptr: Vec<usize>,
+    indices: Vec<usize>,
+    data: Vec<f64>,
+}
+
+impl RawCsr {
+    fn rows(&self) -> usize {
+        self.indptr.len().saturating_sub(1)
+    }
+
+    fn push(&mut self, idx: &[usize], val: &[f64]) {
+        if self.indptr.is_empty() {
+            self.indptr.push(0);
+        }
+        self.indices.extend_from_slice(idx);
+        self.data.extend_from_slice(val);
+        self.indptr.push(self.indices.len());
+    }
+
+    fn finish(mut self, summary: &SvmlightSummary, path: &str) -> Result<CsMat<f64>> {
+        if !summary.numbering.zero_based {
+            // Every index is at least 1 here: index 0 either is an error (No) or
+            // makes the file zero-based (Auto).
+            for j in self.indices.iter_mut() {
+                *j -= 1;
+            }
+        }
+        if self.indptr.is_empty() {
+            self.indptr.push(0);
+        }
+        self.indptr.shrink_to_fit();
+        self.indices.shrink_to_fit();
+        self.data.shrink_to_fit();
+        let shape = (self.rows(), summary.n_features);
+        CsMat::try_new(shape, self.indptr, self.indices, self.data).map_err(|(_, _, _, e)| {
+            parse_error(
+                path,
+                0,
+                0,
+                format!("internal error: invalid CSR structure: {e}"),
+            )
+        })
+    }
+}
+
 fn parse_svmlight<R: BufRead>(
-    mut reader: R,
+    reader: R,
     path: &str,
     options: &SvmlightOptions,
 ) -> Result<SparseTable> {
-    let mut indptr: Vec<usize> = vec![0];
-    // Raw indices as written in the file; shifted to zero-based at the end.
+    let mut all = RawCsr::default();
+    let mut labels: Vec<f64> = Vec::new();
+    let summary = stream_rows(reader, path, options, |label, idx, val| {
+        all.push(idx, val);
+        labels.push(label);
+        Ok(())
+    })?;
+    let x = all.finish(&summary, path)?;
+    Ok(SparseTable {
+        x,
+        y: Array1::from_vec(labels),
+        numbering: summary.numbering,
+    })
+}
+
+/// The line-by-line svmlight reader: every check, one line's entries in memory.
+fn stream_rows<R: BufRead>(
+    mut reader: R,
+    path: &str,
+    options: &SvmlightOptions,
+    mut on_row: impl FnMut(f64, &[usize], &[f64]) -> Result<()>,
+) -> Result<SvmlightSummary> {
+    // One row's raw indices (as written in the file) and values.
     let mut indices: Vec<usize> = Vec::new();
     let mut data: Vec<f64> = Vec::new();
-    let mut labels: Vec<f64> = Vec::new();
+    let mut n_rows = 0usize;
+    let mut nnz = 0usize;
+    let mut max_index: Option<usize> = None;
     let mut saw_zero_index = false;
     let bound = IndexLimit::new(options);
     // (line, field) of the first raw index equal to the limit: out of range
@@ -387,10 +554,10 @@ fn parse_svmlight<R: BufRead>(
         let Some((_, label)) = fields.next() else {
             continue; // blank or comment-only line
         };
-        let row = labels.len();
-        labels.push(parse_number(label, "label", path, line_no, 1, row)?);
-
-        let row_start = indices.len();
+        let row = n_rows;
+        let label = parse_number(label, "label", path, line_no, 1, row)?;
+        indices.clear();
+        data.clear();
         for (k, field) in fields {
             let column = k + 1;
             let Some((idx_text, val_text)) = field.split_once(':') else {
@@ -440,8 +607,7 @@ fn parse_svmlight<R: BufRead>(
                     ),
                 ));
             };
-            if indices.len() > row_start {
-                let prev = indices[indices.len() - 1];
+            if let Some(&prev) = indices.last() {
                 if index <= prev {
                     return Err(parse_error(
                         path,
@@ -476,10 +642,15 @@ fn parse_svmlight<R: BufRead>(
             indices.push(index);
             data.push(value);
         }
-        indptr.push(indices.len());
+        if let Some(&last) = indices.last() {
+            max_index = max_index.max(Some(last));
+        }
+        nnz += indices.len();
+        n_rows += 1;
+        on_row(label, &indices, &data)?;
     }
 
-    if labels.is_empty() {
+    if n_rows == 0 {
         return Err(DatasetError::Empty {
             path: path.to_string(),
         });
@@ -498,33 +669,16 @@ fn parse_svmlight<R: BufRead>(
             bound.message(bound.limit, "zero-based "),
         ));
     }
-    if !zero_based {
-        // Every index is at least 1 here: index 0 either is an error (No) or
-        // makes the file zero-based (Auto).
-        for j in indices.iter_mut() {
-            *j -= 1;
-        }
-    }
-    let n_cols = match options.n_features {
+    let n_features = match options.n_features {
         Some(p) => p,
-        // Indices are at most max_features here, so this cannot overflow.
-        None => indices.iter().max().map_or(0, |&m| m + 1),
+        // Indices are at most max_features here, so this cannot overflow; a
+        // one-based index j is column j - 1.
+        None => max_index.map_or(0, |m| if zero_based { m + 1 } else { m }),
     };
-    indptr.shrink_to_fit();
-    indices.shrink_to_fit();
-    data.shrink_to_fit();
-    let n_rows = labels.len();
-    let x = CsMat::try_new((n_rows, n_cols), indptr, indices, data).map_err(|(_, _, _, e)| {
-        parse_error(
-            path,
-            0,
-            0,
-            format!("internal error: invalid CSR structure: {e}"),
-        )
-    })?;
-    Ok(SparseTable {
-        x,
-        y: Array1::from_vec(labels),
+    Ok(SvmlightSummary {
+        n_rows,
+        n_features,
+        nnz,
         numbering: NumberingDecision {
             zero_based,
             auto_detected: options.zero_based == ZeroBased::Auto,

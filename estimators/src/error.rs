@@ -42,6 +42,17 @@ pub enum Error {
         /// Features given.
         found: usize,
     },
+    /// A computation on finite input left the element type's range (an overflow, or
+    /// an underflow of every value), so no correct result exists to return: e.g. a
+    /// Poisson prediction `exp(eta)` beyond the largest float, or k-means on values
+    /// whose squared distances overflow. The message says what to change.
+    #[error("{what}: {detail}")]
+    OutOfRange {
+        /// The operation (`predict`, `decision_function`, `k-means`, ...).
+        what: &'static str,
+        /// What overflowed, and what to do about it.
+        detail: String,
+    },
     /// The solver refused the problem.
     #[error(transparent)]
     Solver(#[from] SolverError),

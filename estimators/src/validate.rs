@@ -1,6 +1,6 @@
 //! Input checks shared by every estimator, expressed with the array contract.
 
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use duckml_arrays::{DataMatrix, ElementCheck, Float, SampleVector};
 
 /// Checks that `x` is non-empty and finite.
@@ -23,7 +23,7 @@ pub(crate) fn check_xy<F: Float, X: DataMatrix<F>>(x: &X, y: &X::Vector) -> Resu
 
 /// [`check_xy`] without the scan of `x` for NaN and infinity, for callers that learn
 /// it from their first pass over `x` (the GLM fit, through
-/// `DataMatrix::glm_loss_grad_checked`).
+/// `GlmOps::glm_loss_grad_checked`).
 pub(crate) fn check_xy_except_x_finite<F: Float, X: DataMatrix<F>>(
     x: &X,
     y: &X::Vector,

@@ -1,9 +1,15 @@
 //! Choosing a solver by value, at compile time or at run time.
 
-use crate::{
-    Admm, ElasticNet, GradientDescent, Lbfgs, Newton, Objective, ProximalGradient, SolveOptions,
-    SolveResult, SolverError,
-};
+use crate::admm::Admm;
+use crate::driver::{Driver, Solver};
+use crate::error::SolverError;
+use crate::gradient_descent::GradientDescent;
+use crate::lbfgs::Lbfgs;
+use crate::newton::Newton;
+use crate::options::SolveOptions;
+use crate::problem::{ElasticNet, Objective, Problem};
+use crate::proximal::ProximalGradient;
+use crate::result::SolveResult;
 use ndarray::Array1;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -25,6 +31,40 @@ pub enum SolverChoice {
     Admm,
 }
 
+/// Evaluates `$body` with `$s` bound to the chosen solver's value: the one place that
+/// maps the enum to the solver types.
+macro_rules! with_solver {
+    ($choice:expr, $s:ident => $body:expr) => {
+        match $choice {
+            SolverChoice::Lbfgs => {
+                let $s = Lbfgs;
+                $body
+            }
+            SolverChoice::Newton => {
+                let $s = Newton;
+                $body
+            }
+            SolverChoice::GradientDescent => {
+                let $s = GradientDescent;
+                $body
+            }
+            SolverChoice::ProximalGradient => {
+                let $s = ProximalGradient;
+                $body
+            }
+            SolverChoice::Admm => {
+                let $s = Admm;
+                $body
+            }
+        }
+    };
+}
+
+/// The solver's [`Solver::NAME`] and [`Solver::HANDLES_L1`], read from a value.
+fn traits_of<S: Solver>(_: &S) -> (&'static str, bool) {
+    (S::NAME, S::HANDLES_L1)
+}
+
 impl SolverChoice {
     /// All solvers, in a fixed order.
     pub const ALL: [SolverChoice; 5] = [
@@ -37,21 +77,26 @@ impl SolverChoice {
 
     /// The solver's name.
     pub fn name(self) -> &'static str {
-        match self {
-            SolverChoice::Lbfgs => Lbfgs::NAME,
-            SolverChoice::Newton => Newton::NAME,
-            SolverChoice::GradientDescent => GradientDescent::NAME,
-            SolverChoice::ProximalGradient => ProximalGradient::NAME,
-            SolverChoice::Admm => Admm::NAME,
-        }
+        with_solver!(self, s => traits_of(&s).0)
     }
 
     /// Whether the solver handles an L1 term.
     pub fn handles_l1(self) -> bool {
-        matches!(self, SolverChoice::ProximalGradient | SolverChoice::Admm)
+        with_solver!(self, s => traits_of(&s).1)
     }
 
-    /// Minimises `f + g` from `w0` with the chosen solver.
+    /// Minimises `problem` from `w0` with the chosen solver under `driver` (its
+    /// options and observer).
+    pub fn run<O: Objective>(
+        self,
+        driver: &Driver<'_>,
+        problem: Problem<'_, O>,
+        w0: Array1<f64>,
+    ) -> Result<SolveResult, SolverError> {
+        with_solver!(self, s => driver.run(&s, problem, w0))
+    }
+
+    /// Minimises `f + g` from `w0` with the chosen solver and the default observer.
     pub fn minimize<O: Objective>(
         self,
         obj: &O,
@@ -59,13 +104,7 @@ impl SolverChoice {
         w0: Array1<f64>,
         opts: &SolveOptions,
     ) -> Result<SolveResult, SolverError> {
-        match self {
-            SolverChoice::Lbfgs => Lbfgs.minimize(obj, reg, w0, opts),
-            SolverChoice::Newton => Newton.minimize(obj, reg, w0, opts),
-            SolverChoice::GradientDescent => GradientDescent.minimize(obj, reg, w0, opts),
-            SolverChoice::ProximalGradient => ProximalGradient.minimize(obj, reg, w0, opts),
-            SolverChoice::Admm => Admm.minimize(obj, reg, w0, opts),
-        }
+        self.run(&Driver::new(*opts), Problem::new(obj, reg), w0)
     }
 }
 

@@ -1,8 +1,11 @@
 //! Gradient descent with Armijo backtracking.
 
-use crate::line_search::{armijo, Trial};
-use crate::problem::{check_start, reject_l1, smooth_value_grad};
-use crate::{ElasticNet, Objective, SolveOptions, SolveResult, SolverError, StopReason};
+use crate::driver::{Solver, Step};
+use crate::error::SolverError;
+use crate::line_search::{LineSearch, MAX_HALVINGS};
+use crate::options::SolveOptions;
+use crate::problem::{Objective, Problem};
+use crate::smooth::{Point, SmoothState};
 use ndarray::Array1;
 
 /// Gradient descent: each step starts from the Barzilai-Borwein step length (the
@@ -14,59 +17,52 @@ use ndarray::Array1;
 pub struct GradientDescent;
 
 impl GradientDescent {
-    /// The solver's name.
-    pub const NAME: &'static str = "GradientDescent";
+    /// The most evaluations of value and gradient one iteration makes: the Armijo
+    /// search's 60 halvings. Usually one.
+    pub const MAX_EVALUATIONS: usize = MAX_HALVINGS;
+}
 
-    /// Minimises `f + g` (g without an L1 term) from `w0`.
-    pub fn minimize<O: Objective>(
+impl Solver for GradientDescent {
+    const NAME: &'static str = "GradientDescent";
+    const HANDLES_L1: bool = false;
+    /// The memory is the next step length to try.
+    type State = SmoothState<f64>;
+
+    fn init<O: Objective>(
         &self,
-        obj: &O,
-        reg: &ElasticNet,
+        problem: &Problem<'_, O>,
         w0: Array1<f64>,
-        opts: &SolveOptions,
-    ) -> Result<SolveResult, SolverError> {
-        check_start(obj, &w0, opts)?;
-        reject_l1(Self::NAME, reg)?;
-        let eval = |w: &Array1<f64>| smooth_value_grad(obj, reg, w.view());
-        let precision = obj.precision();
-        let mut w = w0;
-        let (mut f, mut g) = eval(&w);
-        if !f.is_finite() {
-            return Err(SolverError::NonFiniteStart);
-        }
-        let mut t = 1.0 / g.dot(&g).sqrt().max(1.0);
-        let mut history = Vec::new();
-        for iter in 0..opts.max_iter {
-            if reg.optimality(w.view(), g.view()) < opts.tol {
-                return Ok(SolveResult::new(w, f, iter, StopReason::Converged, history));
-            }
-            let dir = -&g;
-            match armijo(&eval, precision, &w, f, &g, &dir, t) {
-                Trial::Accepted {
-                    w: wn,
-                    f: fnew,
-                    g: gn,
-                    t: used,
-                } => {
-                    let s = &wn - &w;
-                    let y = &gn - &g;
-                    let sy = s.dot(&y);
-                    // BB1 step for the next iteration; fall back to growing the last one.
-                    t = if sy > 0.0 { s.dot(&s) / sy } else { used * 2.0 };
-                    (w, f, g) = (wn, fnew, gn);
-                    history.push(f);
-                }
-                Trial::Failed(reason) => {
-                    let stop = StopReason::LineSearchFailed(reason);
-                    return Ok(SolveResult::new(w, f, iter, stop, history));
-                }
-            }
-        }
-        let stop = if reg.optimality(w.view(), g.view()) < opts.tol {
-            StopReason::Converged
-        } else {
-            StopReason::MaxIterations
+        _opts: &SolveOptions,
+    ) -> Self::State {
+        let point = Point::eval(problem, w0);
+        // No curvature known yet: a first move of length at most one.
+        let t = 1.0 / point.g.dot(&point.g).sqrt().max(1.0);
+        SmoothState { point, memory: t }
+    }
+
+    fn step<O: Objective>(
+        &self,
+        problem: &Problem<'_, O>,
+        state: &mut Self::State,
+    ) -> Result<Step, SolverError> {
+        let SmoothState { point, memory: t } = state;
+        let dir = -&point.g;
+        let search = LineSearch {
+            problem,
+            from: point,
+            dir: &dir,
+            t0: *t,
         };
-        Ok(SolveResult::new(w, f, opts.max_iter, stop, history))
+        let (next, used) = match search.armijo() {
+            Ok(accepted) => (accepted.point, accepted.t),
+            Err(stop) => return Ok(Step::Stop(stop)),
+        };
+        let s = &next.w - &point.w;
+        let y = &next.g - &point.g;
+        let sy = s.dot(&y);
+        // BB1 step for the next iteration; fall back to growing the last one.
+        *t = if sy > 0.0 { s.dot(&s) / sy } else { used * 2.0 };
+        *point = next;
+        Ok(Step::Continue)
     }
 }

@@ -5,8 +5,12 @@
 //! is the [`ElasticNet`] regulariser. They see only host `f64` vectors of the model's
 //! size and never touch data arrays, so the same solver runs on every array type.
 //!
+//! One [`Driver`] owns the loop: validation, the stopping test, the history, the
+//! [`Observer`] and the [`SolveResult`]. Each [`Solver`] is only its state and its
+//! iteration step.
+//!
 //! ```
-//! use duckml_solvers::{ElasticNet, Lbfgs, Objective, SolveOptions};
+//! use duckml_solvers::{ElasticNet, Lbfgs, Objective, SolveOptions, Solver};
 //! use ndarray::{array, Array1, ArrayView1};
 //!
 //! /// f(w) = |w - (1, 2)|^2 / 2
@@ -18,7 +22,7 @@
 //!         (0.5 * d.dot(&d), d)
 //!     }
 //! }
-//! let reg = ElasticNet { l1: 0.0, l2: 0.0, n_penalised: 2 };
+//! let reg = ElasticNet::new(0.0, 0.0, 2);
 //! let opts = SolveOptions { max_iter: 100, tol: 1e-10 };
 //! let res = Lbfgs.minimize(&Quadratic, &reg, Array1::zeros(2), &opts).unwrap();
 //! assert!(res.converged);
@@ -28,19 +32,28 @@
 
 mod admm;
 mod choice;
+mod driver;
 mod error;
 mod gradient_descent;
 mod lbfgs;
 mod line_search;
 mod newton;
+mod observer;
+mod options;
 mod problem;
 mod proximal;
+mod result;
+mod smooth;
 
 pub use admm::Admm;
 pub use choice::SolverChoice;
+pub use driver::{Driver, Solver, SolverState, Step};
 pub use error::SolverError;
 pub use gradient_descent::GradientDescent;
 pub use lbfgs::Lbfgs;
 pub use newton::Newton;
-pub use problem::{soft_threshold, ElasticNet, Objective, SolveOptions, SolveResult, StopReason};
+pub use observer::{IterationState, LogObserver, Observer};
+pub use options::SolveOptions;
+pub use problem::{soft_threshold, ElasticNet, Objective, Problem};
 pub use proximal::ProximalGradient;
+pub use result::{SolveResult, StopReason};

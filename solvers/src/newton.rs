@@ -1,82 +1,99 @@
 //! Newton's method with the exact Hessian, solved by Cholesky on the host.
 
-use crate::line_search::{armijo, Trial};
-use crate::problem::{check_start, reject_l1, smooth_value_grad};
-use crate::{ElasticNet, Objective, SolveOptions, SolveResult, SolverError, StopReason};
+use crate::driver::{Solver, Step};
+use crate::error::SolverError;
+use crate::line_search::{LineSearch, MAX_HALVINGS};
+use crate::options::SolveOptions;
+use crate::problem::{Objective, Problem};
+use crate::smooth::{Point, SmoothState};
 use nalgebra::{DMatrix, DVector};
 use ndarray::{Array1, Array2};
 
 /// Newton's method: the Hessian comes from the array contract's weighted Gram
 /// operation (`X^T W X`, p x p), the system is solved on the host, and an Armijo
-/// backtracking line search keeps every step a descent step.
+/// backtracking line search from the full step keeps every step a descent step.
 ///
-/// For smooth objectives whose Hessian the objective can form (all GLMs here).
+/// For smooth objectives whose Hessian the objective can form (all GLMs here), with at
+/// most [`Newton::MAX_DIM`] coordinates: one iteration forms the `d x d` Hessian (one
+/// pass over the data) and factors it on the host (`d^3 / 3` operations, at most 12
+/// times when a growing ridge is needed), so the solver refuses larger problems
+/// before any work, naming the solvers whose iterations cost `O(d)` on the host.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Newton;
 
 impl Newton {
-    /// The solver's name.
-    pub const NAME: &'static str = "Newton";
+    /// The most coordinates Newton accepts: a `2048 x 2048` factorisation is about
+    /// 3e9 operations, seconds on one core; beyond, a minute per iteration is near.
+    pub const MAX_DIM: usize = 2048;
 
-    /// Minimises `f + g` (g without an L1 term) from `w0`.
-    pub fn minimize<O: Objective>(
+    /// The most evaluations of value and gradient one iteration makes (the Armijo
+    /// search's 60 halvings; usually one), besides its one Hessian.
+    pub const MAX_EVALUATIONS: usize = MAX_HALVINGS;
+}
+
+/// The solvers whose iterations need no `d x d` matrix.
+const WITHOUT_HESSIAN: [&str; 4] = ["Lbfgs", "GradientDescent", "ProximalGradient", "Admm"];
+
+impl Solver for Newton {
+    const NAME: &'static str = "Newton";
+    const HANDLES_L1: bool = false;
+    type State = SmoothState<()>;
+
+    fn check<O: Objective>(&self, problem: &Problem<'_, O>) -> Result<(), SolverError> {
+        let d = problem.objective.dim();
+        if d > Self::MAX_DIM {
+            return Err(SolverError::Unsupported {
+                solver: Self::NAME,
+                what: format!(
+                    "{d} coefficients: its {d} x {d} system costs about {:.0e} host \
+                     operations per iteration (limit {} coefficients)",
+                    (d as f64).powi(3) / 3.0,
+                    Self::MAX_DIM
+                ),
+                alternatives: WITHOUT_HESSIAN.to_vec(),
+            });
+        }
+        Ok(())
+    }
+
+    fn init<O: Objective>(
         &self,
-        obj: &O,
-        reg: &ElasticNet,
+        problem: &Problem<'_, O>,
         w0: Array1<f64>,
-        opts: &SolveOptions,
-    ) -> Result<SolveResult, SolverError> {
-        check_start(obj, &w0, opts)?;
-        reject_l1(Self::NAME, reg)?;
-        let eval = |w: &Array1<f64>| smooth_value_grad(obj, reg, w.view());
-        let precision = obj.precision();
-        let mut w = w0;
-        let (mut f, mut g) = eval(&w);
-        if !f.is_finite() {
-            return Err(SolverError::NonFiniteStart);
+        _opts: &SolveOptions,
+    ) -> Self::State {
+        SmoothState {
+            point: Point::eval(problem, w0),
+            memory: (),
         }
-        let mut history = Vec::new();
-        for iter in 0..opts.max_iter {
-            if reg.optimality(w.view(), g.view()) < opts.tol {
-                return Ok(SolveResult::new(w, f, iter, StopReason::Converged, history));
-            }
-            let Some(mut h) = obj.hessian(w.view()) else {
-                return Err(SolverError::Unsupported {
-                    solver: Self::NAME,
-                    what:
-                        "this problem: its Hessian is not available (more than 10000 coefficients?)"
-                            .into(),
-                    alternatives: vec!["Lbfgs", "GradientDescent", "ProximalGradient", "Admm"],
-                });
-            };
-            reg.add_l2_hessian(&mut h);
-            let step = newton_direction(&h, &g);
-            match armijo(&eval, precision, &w, f, &g, &step, 1.0) {
-                Trial::Accepted {
-                    w: wn,
-                    f: fnew,
-                    g: gn,
-                    ..
-                } => {
-                    (w, f, g) = (wn, fnew, gn);
-                    history.push(f);
-                }
-                Trial::Failed(reason) => {
-                    let stop = if f.is_finite() {
-                        StopReason::LineSearchFailed(reason)
-                    } else {
-                        StopReason::NonFinite
-                    };
-                    return Ok(SolveResult::new(w, f, iter, stop, history));
-                }
-            }
-        }
-        let stop = if reg.optimality(w.view(), g.view()) < opts.tol {
-            StopReason::Converged
-        } else {
-            StopReason::MaxIterations
+    }
+
+    fn step<O: Objective>(
+        &self,
+        problem: &Problem<'_, O>,
+        state: &mut Self::State,
+    ) -> Result<Step, SolverError> {
+        let point = &mut state.point;
+        let Some(mut h) = problem.objective.hessian(point.w.view()) else {
+            return Err(SolverError::Unsupported {
+                solver: Self::NAME,
+                what: "this objective: it does not provide a Hessian".into(),
+                alternatives: WITHOUT_HESSIAN.to_vec(),
+            });
         };
-        Ok(SolveResult::new(w, f, opts.max_iter, stop, history))
+        problem.reg.add_l2_hessian(&mut h);
+        let dir = newton_direction(&h, &point.g);
+        let search = LineSearch {
+            problem,
+            from: point,
+            dir: &dir,
+            t0: 1.0,
+        };
+        match search.armijo() {
+            Ok(accepted) => *point = accepted.point,
+            Err(stop) => return Ok(Step::Stop(stop)),
+        }
+        Ok(Step::Continue)
     }
 }
 

@@ -1,8 +1,7 @@
-//! What a solver is given (a smooth data term, a regulariser, options) and what it
-//! returns. Everything here lives in model space: host `f64` vectors of the model's
-//! size, never data arrays.
+//! What a solver minimises: a smooth data term and the elastic-net regulariser.
+//! Everything here lives in model space: host `f64` vectors of the model's size,
+//! never data arrays.
 
-use crate::SolverError;
 use ndarray::{Array1, Array2, ArrayView1};
 use serde::{Deserialize, Serialize};
 
@@ -44,9 +43,28 @@ pub trait Objective {
     }
 }
 
-/// The elastic-net regulariser `g(w) = l1 |w_P|_1 + l2/2 |w_P|_2^2`, where `P` is the
-/// first `n_penalised` coordinates (an intercept, stored last, stays unpenalised).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// The elastic-net regulariser over the first `n_penalised` coordinates `P` (an
+/// intercept, stored last, stays unpenalised), with optional per-coordinate weights
+/// `d_j >= 0`:
+///
+/// `g(w) = l1 sum_{j in P} d_j |w_j| + l2/2 sum_{j in P} (d_j w_j)^2`
+///
+/// (`d_j = 1` without weights). The weights let a solver work in rescaled coordinates
+/// `w_j = s_j b_j` while the penalty keeps its meaning on the original `b`: with
+/// `d_j = 1 / s_j`, `g(w) = l1 |b|_1 + l2/2 |b|_2^2`. A zero weight leaves its
+/// coordinate unpenalised.
+///
+/// ```
+/// use duckml_solvers::ElasticNet;
+/// use ndarray::array;
+///
+/// let plain = ElasticNet::new(1.0, 2.0, 2);
+/// assert_eq!(plain.value(array![3.0, -1.0, 5.0].view()), 4.0 + 10.0);
+/// // The same penalty on b = (3, -1) seen through w = (30, -1): d = (1/10, 1).
+/// let scaled = plain.clone().with_weights(array![0.1, 1.0]);
+/// assert!((scaled.value(array![30.0, -1.0, 5.0].view()) - 14.0).abs() < 1e-12);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ElasticNet {
     /// Weight of the L1 norm (`alpha * l1_ratio`).
     pub l1: f64,
@@ -54,63 +72,94 @@ pub struct ElasticNet {
     pub l2: f64,
     /// How many leading coordinates are penalised.
     pub n_penalised: usize,
+    /// Per-coordinate weights `d_j` of the penalised coordinates (`None`: all 1).
+    /// Callers keep them finite and `>= 0`, with at least `n_penalised` entries.
+    pub weights: Option<Array1<f64>>,
 }
 
 impl ElasticNet {
+    /// `l1 |w_P|_1 + l2/2 |w_P|_2^2` over the first `n_penalised` coordinates.
+    pub fn new(l1: f64, l2: f64, n_penalised: usize) -> Self {
+        ElasticNet {
+            l1,
+            l2,
+            n_penalised,
+            weights: None,
+        }
+    }
+
+    /// The same penalty acting on `d_j w_j` instead of `w_j`.
+    pub fn with_weights(mut self, weights: Array1<f64>) -> Self {
+        self.weights = Some(weights);
+        self
+    }
+
+    /// The weight `d_j` of penalised coordinate `j`.
+    #[inline]
+    pub fn weight(&self, j: usize) -> f64 {
+        self.weights.as_ref().map_or(1.0, |d| d[j])
+    }
+
     /// `g(w)`.
     pub fn value(&self, w: ArrayView1<f64>) -> f64 {
-        let wp = w.slice(ndarray::s![..self.n_penalised]);
-        self.l1 * wp.iter().map(|v| v.abs()).sum::<f64>() + 0.5 * self.l2 * wp.dot(&wp)
+        let (mut a, mut q) = (0.0, 0.0);
+        for (j, &wj) in w.iter().take(self.n_penalised).enumerate() {
+            let v = self.weight(j) * wj;
+            a += v.abs();
+            q += v * v;
+        }
+        self.l1 * a + 0.5 * self.l2 * q
     }
 
     /// Whether the problem has a non-smooth part.
     pub fn has_l1(&self) -> bool {
-        self.l1 > 0.0 && self.n_penalised > 0
+        self.l1 > 0.0 && (0..self.n_penalised).any(|j| self.weight(j) > 0.0)
     }
 
     /// Adds the smooth L2 part's value and gradient to `(f, grad)`.
     pub fn add_l2(&self, w: ArrayView1<f64>, value: &mut f64, grad: &mut Array1<f64>) {
         for j in 0..self.n_penalised {
-            *value += 0.5 * self.l2 * w[j] * w[j];
-            grad[j] += self.l2 * w[j];
+            let c = self.l2 * self.weight(j).powi(2);
+            *value += 0.5 * c * w[j] * w[j];
+            grad[j] += c * w[j];
         }
     }
 
-    /// Adds the L2 part's Hessian (`l2 I` on penalised coordinates).
+    /// Adds the L2 part's Hessian (`l2 d_j^2` on the penalised diagonal).
     pub fn add_l2_hessian(&self, h: &mut Array2<f64>) {
         for j in 0..self.n_penalised {
-            h[[j, j]] += self.l2;
+            h[[j, j]] += self.l2 * self.weight(j).powi(2);
         }
     }
 
-    /// Proximal operator of `step * l1 |.|_1` only (the L2 part handled as smooth).
+    /// Proximal operator of `step * l1 sum d_j |.|` only (the L2 part handled as
+    /// smooth).
     pub fn prox_l1(&self, v: &mut Array1<f64>, step: f64) {
-        let t = step * self.l1;
-        for x in v.iter_mut().take(self.n_penalised) {
-            *x = soft_threshold(*x, t);
+        for (j, x) in v.iter_mut().take(self.n_penalised).enumerate() {
+            *x = soft_threshold(*x, step * self.l1 * self.weight(j));
         }
     }
 
     /// Proximal operator of `step * g` (L1 and L2 together), in place.
     pub fn prox(&self, v: &mut Array1<f64>, step: f64) {
-        let t = step * self.l1;
-        let shrink = 1.0 / (1.0 + step * self.l2);
-        for x in v.iter_mut().take(self.n_penalised) {
-            *x = soft_threshold(*x, t) * shrink;
+        for (j, x) in v.iter_mut().take(self.n_penalised).enumerate() {
+            let d = self.weight(j);
+            *x = soft_threshold(*x, step * self.l1 * d) / (1.0 + step * self.l2 * d * d);
         }
     }
 
     /// The 2-norm of the minimum-norm subgradient of `f + g` at `w`, given the
-    /// gradient of the smooth part `f + l2/2 |w_P|^2`: zero exactly at the optimum.
-    /// Every solver but ADMM stops when it falls below `tol`.
+    /// gradient of the smooth part `f + l2/2 |D w_P|^2`: zero exactly at the optimum.
+    /// Every solver stops when it falls below `tol`.
     pub fn optimality(&self, w: ArrayView1<f64>, smooth_grad: ArrayView1<f64>) -> f64 {
         let mut sq = 0.0;
         for (j, (&wj, &g)) in w.iter().zip(smooth_grad.iter()).enumerate() {
             let d = if j < self.n_penalised {
+                let t = self.l1 * self.weight(j);
                 if wj != 0.0 {
-                    g + self.l1 * wj.signum()
+                    g + t * wj.signum()
                 } else {
-                    soft_threshold(g, self.l1)
+                    soft_threshold(g, t)
                 }
             } else {
                 g
@@ -132,133 +181,35 @@ pub fn soft_threshold(x: f64, t: f64) -> f64 {
     }
 }
 
-/// Iteration limit and tolerance, shared by every solver.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct SolveOptions {
-    /// Maximum number of (outer) iterations.
-    pub max_iter: usize,
-    /// Stop when [`ElasticNet::optimality`] (for ADMM: Boyd's residuals) falls below this.
-    pub tol: f64,
+/// The problem `min_w f(w) + g(w)` a solver steps on: the data term `f` and the
+/// regulariser `g`, borrowed for one run of the [`Driver`](crate::Driver).
+#[derive(Debug)]
+pub struct Problem<'a, O> {
+    /// The smooth data term `f`.
+    pub objective: &'a O,
+    /// The regulariser `g`.
+    pub reg: &'a ElasticNet,
 }
 
-impl SolveOptions {
-    /// Checks that the options are usable.
-    pub fn validate(&self) -> Result<(), SolverError> {
-        if self.max_iter == 0 {
-            return Err(SolverError::InvalidOption {
-                name: "max_iter",
-                value: "0".into(),
-                reason: "must be at least 1",
-            });
-        }
-        if !(self.tol.is_finite() && self.tol > 0.0) {
-            return Err(SolverError::InvalidOption {
-                name: "tol",
-                value: self.tol.to_string(),
-                reason: "must be finite and > 0",
-            });
-        }
-        Ok(())
+// Not derived: a derive would ask `O: Clone`, but only the references are copied.
+impl<O> Clone for Problem<'_, O> {
+    fn clone(&self) -> Self {
+        *self
     }
 }
+impl<O> Copy for Problem<'_, O> {}
 
-/// Why a solver stopped.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum StopReason {
-    /// The optimality measure fell below `tol`.
-    Converged,
-    /// `max_iter` iterations were used up.
-    MaxIterations,
-    /// The line search could not make progress (often: at the optimum within
-    /// floating-point precision, but above `tol`).
-    LineSearchFailed(String),
-    /// The objective or gradient became non-finite.
-    NonFinite,
-}
-
-impl std::fmt::Display for StopReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StopReason::Converged => f.write_str("converged"),
-            StopReason::MaxIterations => f.write_str("max_iter reached"),
-            StopReason::LineSearchFailed(m) => write!(f, "line search failed: {m}"),
-            StopReason::NonFinite => f.write_str("objective became non-finite"),
-        }
+impl<'a, O: Objective> Problem<'a, O> {
+    /// `f + g` with data term `objective` and regulariser `reg`.
+    pub fn new(objective: &'a O, reg: &'a ElasticNet) -> Self {
+        Problem { objective, reg }
     }
-}
 
-/// A solver's answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SolveResult {
-    /// The minimiser found.
-    pub w: Array1<f64>,
-    /// `f(w) + g(w)` at `w`.
-    pub objective: f64,
-    /// Iterations used.
-    pub n_iter: usize,
-    /// Whether the stopping criterion was met.
-    pub converged: bool,
-    /// Why the solver stopped.
-    pub stop_reason: StopReason,
-    /// `f + g` after each iteration.
-    pub history: Vec<f64>,
-}
-
-impl SolveResult {
-    /// Builds a result, setting `converged` from the reason.
-    pub fn new(
-        w: Array1<f64>,
-        objective: f64,
-        n_iter: usize,
-        stop_reason: StopReason,
-        history: Vec<f64>,
-    ) -> Self {
-        SolveResult {
-            w,
-            objective,
-            n_iter,
-            converged: stop_reason == StopReason::Converged,
-            stop_reason,
-            history,
-        }
+    /// The smooth part `f + l2/2 |w_P|^2` and its gradient, in one pass over the data:
+    /// what the smooth solvers and the proximal gradient's backtracking evaluate.
+    pub fn smooth_value_grad(&self, w: ArrayView1<f64>) -> (f64, Array1<f64>) {
+        let (mut v, mut g) = self.objective.value_grad(w);
+        self.reg.add_l2(w, &mut v, &mut g);
+        (v, g)
     }
-}
-
-/// Checks the start against the problem.
-pub(crate) fn check_start<O: Objective>(
-    obj: &O,
-    w0: &Array1<f64>,
-    opts: &SolveOptions,
-) -> Result<(), SolverError> {
-    opts.validate()?;
-    if w0.len() != obj.dim() {
-        return Err(SolverError::DimensionMismatch {
-            expected: obj.dim(),
-            found: w0.len(),
-        });
-    }
-    Ok(())
-}
-
-/// `f + l2 part` and its gradient: the smooth part seen by smooth solvers.
-pub(crate) fn smooth_value_grad<O: Objective>(
-    obj: &O,
-    reg: &ElasticNet,
-    w: ArrayView1<f64>,
-) -> (f64, Array1<f64>) {
-    let (mut v, mut g) = obj.value_grad(w);
-    reg.add_l2(w, &mut v, &mut g);
-    (v, g)
-}
-
-/// The error smooth-only solvers return for an L1 term.
-pub(crate) fn reject_l1(solver: &'static str, reg: &ElasticNet) -> Result<(), SolverError> {
-    if reg.has_l1() {
-        return Err(SolverError::Unsupported {
-            solver,
-            what: "an L1 penalty (l1_ratio > 0 with alpha > 0)".into(),
-            alternatives: vec!["ProximalGradient", "Admm"],
-        });
-    }
-    Ok(())
 }

@@ -66,11 +66,7 @@ fn max_abs_diff(a: &Array1<f64>, b: &Array1<f64>) -> f64 {
 fn every_solver_finds_the_least_squares_solution() {
     let prob = orthogonal_problem();
     let exact = prob.a.t().dot(&prob.b) / 8.0;
-    let reg = ElasticNet {
-        l1: 0.0,
-        l2: 0.0,
-        n_penalised: 4,
-    };
+    let reg = ElasticNet::new(0.0, 0.0, 4);
     let opts = SolveOptions {
         max_iter: 5000,
         tol: 1e-10,
@@ -90,11 +86,7 @@ fn l1_solvers_find_the_soft_thresholded_solution() {
     // Minimiser per coordinate: soft(c, l1) / (1 + l2) with c = A^T b / n.
     let exact = (prob.a.t().dot(&prob.b) / 8.0).mapv(|c| soft_threshold(c, l1) / (1.0 + l2));
     assert_eq!(exact[1], 0.0, "the problem should zero a coefficient");
-    let reg = ElasticNet {
-        l1,
-        l2,
-        n_penalised: 4,
-    };
+    let reg = ElasticNet::new(l1, l2, 4);
     let opts = SolveOptions {
         max_iter: 5000,
         tol: 1e-10,
@@ -112,11 +104,7 @@ fn l1_solvers_find_the_soft_thresholded_solution() {
 fn the_unpenalised_coordinate_is_not_shrunk() {
     let prob = orthogonal_problem();
     // Only the first 3 coordinates are penalised: the 4th keeps the plain solution.
-    let reg = ElasticNet {
-        l1: 100.0,
-        l2: 0.0,
-        n_penalised: 3,
-    };
+    let reg = ElasticNet::new(100.0, 0.0, 3);
     let opts = SolveOptions {
         max_iter: 5000,
         tol: 1e-10,
@@ -131,11 +119,7 @@ fn the_unpenalised_coordinate_is_not_shrunk() {
 
 #[test]
 fn optimality_is_zero_exactly_at_the_lasso_solution() {
-    let reg = ElasticNet {
-        l1: 1.0,
-        l2: 0.0,
-        n_penalised: 2,
-    };
+    let reg = ElasticNet::new(1.0, 0.0, 2);
     // w = (0, 2): the zero coordinate's gradient lies inside [-1, 1], the other
     // coordinate's gradient is -sign(w) * l1.
     let w = array![0.0, 2.0];
@@ -146,11 +130,7 @@ fn optimality_is_zero_exactly_at_the_lasso_solution() {
 #[test]
 fn smooth_solvers_refuse_l1_and_every_solver_a_wrong_start() {
     let prob = orthogonal_problem();
-    let reg = ElasticNet {
-        l1: 0.1,
-        l2: 0.0,
-        n_penalised: 4,
-    };
+    let reg = ElasticNet::new(0.1, 0.0, 4);
     let opts = SolveOptions {
         max_iter: 10,
         tol: 1e-6,

@@ -16,6 +16,11 @@ const FORBIDDEN: &[&str] = &[
     "ChunkedVector",
     "CudaMatrix",
     "CudaVector",
+    "memmap2",
+    "MmapBlock",
+    "MmapCsrBlock",
+    "MmapMatrix",
+    "MmapCsr",
     "ndarray_npy",
     "is_gpu",
     "is_sparse",
@@ -57,7 +62,7 @@ fn estimators_and_solvers_name_no_backend() {
     for krate in ["estimators", "solvers"] {
         rust_files(&root.join(krate).join("src"), &mut files);
         let manifest = std::fs::read_to_string(root.join(krate).join("Cargo.toml")).unwrap();
-        for word in ["sprs", "rayon", "cudarc", "mpi"] {
+        for word in ["sprs", "rayon", "cudarc", "mpi", "memmap2"] {
             if manifest.lines().any(|l| l.trim_start().starts_with(word)) {
                 hits.push(format!("{krate}/Cargo.toml depends on {word}"));
             }

@@ -5,6 +5,8 @@
 //! - `glm_reference`, `solvers_agree`, `model_api`, `bad_input`: GLMs against the
 //!   scikit-learn/glum/statsmodels fixtures, solver agreement, the fitted-model API and
 //!   typed errors;
+//! - `numerics`: answers independent of units, `converged` that means it, bounded work
+//!   per iteration, numerical extremes, property tests and concurrent fits;
 //! - `kmeans_*`, `spectral_*`: clustering against scikit-learn, the contract's
 //!   clustering operations, and bad input;
 //! - `chunked_api`, `genericity_guard`: the chunked array's API, and that estimators
@@ -27,7 +29,9 @@ mod kmeans_bad_input;
 mod kmeans_contract;
 mod kmeans_reference;
 mod model_api;
+mod numerics;
 mod solvers_agree;
 mod spectral_bad_input;
 mod spectral_knn;
 mod spectral_reference;
+mod umbrella_guard;

@@ -2,8 +2,9 @@
 //! parts added in chunk order so that fits repeat bit for bit.
 
 use super::Chunked;
-use crate::contract::{DataMatrix, GlmHessian, GlmLossGrad, GlmOps, Linear};
+use crate::contract::{ColumnSqSums, DataMatrix, GlmHessian, GlmLossGrad, GlmOps, Linear};
 use crate::element::{Float, GlmFamily};
+use ndarray::ArrayView1;
 use rayon::prelude::*;
 
 /// Adds the chunks' parts of a fused GLM pass in chunk order (they are computed in
@@ -61,5 +62,17 @@ where
             .par_iter()
             .map(|c| c.glm_hessian(family, lin))
             .reduce(|| GlmHessian::zeros(p), GlmHessian::merge)
+    }
+
+    /// Each chunk's own pass, in parallel, added in chunk order.
+    fn column_sq_sums(&self, shift: ArrayView1<f64>) -> ColumnSqSums {
+        let parts: Vec<ColumnSqSums> = self
+            .chunks
+            .par_iter()
+            .map(|c| c.column_sq_sums(shift))
+            .collect();
+        parts
+            .into_iter()
+            .fold(ColumnSqSums::zeros(self.n_cols), ColumnSqSums::merge)
     }
 }

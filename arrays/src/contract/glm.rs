@@ -4,7 +4,7 @@
 use super::core::{Linear, MatrixCore};
 use super::vector::SampleVector;
 use crate::element::{Float, GlmFamily, PairReduction, Reduction, UnaryOp};
-use ndarray::{Array1, Array2};
+use ndarray::{Array1, Array2, ArrayView1};
 
 /// Sum of the half deviance, its gradient and the intercept's gradient over the rows
 /// of one matrix: the partial result a fused GLM pass returns, to be added across blocks.
@@ -74,6 +74,35 @@ impl GlmHessian {
     }
 }
 
+/// Column sums and sums of squares of `X` about a shift `c` (one value per column):
+/// `sum_i (x_ij - c_j)` and `sum_i (x_ij - c_j)^2`, accumulated in `f64`. With `c`
+/// close to the column means the second is the centred sum of squares without the
+/// cancellation of `sum x^2 - n m^2`, and the first corrects `c` to the exact mean.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnSqSums {
+    /// `sum_i (x_ij - c_j)`.
+    pub sums: Array1<f64>,
+    /// `sum_i (x_ij - c_j)^2`.
+    pub sq_sums: Array1<f64>,
+}
+
+impl ColumnSqSums {
+    /// The empty sum over `p` columns, to add blocks' parts to.
+    pub fn zeros(p: usize) -> Self {
+        ColumnSqSums {
+            sums: Array1::zeros(p),
+            sq_sums: Array1::zeros(p),
+        }
+    }
+
+    /// Adds another block's part (the same shift).
+    pub fn merge(mut self, other: ColumnSqSums) -> Self {
+        self.sums += &other.sums;
+        self.sq_sums += &other.sq_sums;
+        self
+    }
+}
+
 /// The operations a GLM fit calls in its inner loop. Every method has a default
 /// written on [`MatrixCore`]; a backend overrides them with fused passes.
 pub trait GlmOps<F: Float>: MatrixCore<F> {
@@ -107,6 +136,16 @@ pub trait GlmOps<F: Float>: MatrixCore<F> {
         self.glm_loss_grad(family, y, lin).loss
     }
 
+    /// Column sums and sums of squares about `shift` ([`ColumnSqSums`]), read once
+    /// per fit to scale the predictors implicitly (X itself is never copied or
+    /// changed). `shift` has one entry per column.
+    ///
+    /// The default makes one pass `X e_j` per column (correct on any backend, `p`
+    /// passes); backends override it with one pass over the stored elements.
+    fn column_sq_sums(&self, shift: ArrayView1<f64>) -> ColumnSqSums {
+        default_column_sq_sums(self, shift)
+    }
+
     /// The GLM Hessian pieces at `eta = X coef + intercept`.
     fn glm_hessian(&self, family: GlmFamily, lin: Linear<'_>) -> GlmHessian {
         let eta = self.linear_predictor(lin);
@@ -117,6 +156,28 @@ pub trait GlmOps<F: Float>: MatrixCore<F> {
             sum_w: w.reduce(Reduction::Sum),
         }
     }
+}
+
+/// The default [`GlmOps::column_sq_sums`], written with the primitives: column `j`
+/// as the sample vector `X e_j`, then two reductions (`p` passes over X).
+pub fn default_column_sq_sums<F: Float, M: MatrixCore<F>>(
+    m: &M,
+    shift: ArrayView1<f64>,
+) -> ColumnSqSums {
+    let (n, p) = (m.n_rows() as f64, m.n_cols());
+    let mut out = ColumnSqSums::zeros(p);
+    let mut e = Array1::<f64>::zeros(p);
+    for j in 0..p {
+        e[j] = 1.0;
+        let col = m.linear_predictor(Linear {
+            coef: e.view(),
+            intercept: 0.0,
+        });
+        e[j] = 0.0;
+        out.sums[j] = col.reduce(Reduction::Sum) - n * shift[j];
+        out.sq_sums[j] = col.reduce(Reduction::SquaredDeviation(shift[j]));
+    }
+    out
 }
 
 /// [`GlmOps::glm_loss_grad_checked`] for backends whose fused pass multiplies every

@@ -4,7 +4,7 @@
 //! |---|---|---|---|
 //! | sample vectors | [`SampleVector`] | length, host copy, check, map, zip-map, reductions | override the host selections (`top_k`, ...) |
 //! | core primitives | [`MatrixCore`] | shape, transfers, `X v`, `X^T r`, `X^T W X`, `X C^T`, GLM weights/residuals, row blocks | — |
-//! | GLM passes | [`GlmOps`] | `impl GlmOps<F> for M {}` | fuse loss + gradient (+ Hessian) into one pass |
+//! | GLM passes | [`GlmOps`] | `impl GlmOps<F> for M {}` | fuse loss + gradient (+ Hessian) into one pass; column moments in one pass |
 //! | clustering passes | [`ClusterOps`] | `impl ClusterOps<F> for M {}` | fuse distances, argmin and centre sums |
 //! | graph operations | [`GraphOps`] | `impl GraphOps<F> for M {}` | multiply blocks, factorise a Laplacian, k-NN beside the data |
 //! | blocks of vectors | [`SampleBlock`] | the block type of its vectors | override the multi-part products |
@@ -35,7 +35,10 @@ pub use cluster::{
     default_rows_to_host, default_sq_distances, sq_norms, ClusterOps, KMeansStep, Nearest,
 };
 pub use error::ArrayError;
-pub use glm::{default_glm_loss_grad, finite_from_pass, GlmHessian, GlmLossGrad, GlmOps};
+pub use glm::{
+    default_column_sq_sums, default_glm_loss_grad, finite_from_pass, ColumnSqSums, GlmHessian,
+    GlmLossGrad, GlmOps,
+};
 pub use graph::{
     default_block_product, default_diagonal_from, default_kneighbors, default_rbf_kernel,
     BlockSolve, GraphOps, Neighbors,

@@ -33,7 +33,7 @@ pub fn set_row_block_elems(elems: usize) {
 ///
 /// ```no_run
 /// use duckml_arrays::cuda::CudaMatrix;
-/// use duckml_arrays::{DataMatrix, GlmFamily, Linear};
+/// use duckml_arrays::prelude::*;
 /// use ndarray::{array, Array1};
 ///
 /// let x = CudaMatrix::from_host(&array![[1.0, 2.0], [3.0, 4.0]])?;

@@ -3,7 +3,7 @@
 //!
 //! ```no_run
 //! use duckml_arrays::cuda::CudaMatrix;
-//! use duckml_arrays::DataMatrix;
+//! use duckml_arrays::prelude::*;
 //! use ndarray::Array2;
 //!
 //! let x_host = Array2::<f32>::ones((1000, 10));

@@ -2,9 +2,11 @@
 //! `glm_pass.rs` (one read of each row: dot, loss, axpy while in L1).
 
 use super::glm_pass::dense_glm_pass;
-use crate::contract::{finite_from_pass, GlmLossGrad, GlmOps, Linear};
+use crate::contract::{finite_from_pass, ColumnSqSums, GlmLossGrad, GlmOps, Linear};
+use crate::cpu::kernels::fold_row_ranges;
+use crate::cpu::pass::elem_bytes;
 use crate::element::{Float, GlmFamily};
-use ndarray::{Array1, ArrayBase, Data, Ix2};
+use ndarray::{s, Array1, ArrayBase, ArrayView1, Data, Ix2};
 
 impl<F, S> GlmOps<F> for ArrayBase<S, Ix2>
 where
@@ -27,5 +29,31 @@ where
 
     fn glm_loss(&self, family: GlmFamily, y: &Array1<F>, lin: Linear<'_>) -> f64 {
         dense_glm_pass::<F, false>(self.view(), family, y, lin).loss
+    }
+
+    /// One pass over row ranges, in parallel, each row's deviations from the shift
+    /// accumulated in `f64`.
+    fn column_sq_sums(&self, shift: ArrayView1<f64>) -> ColumnSqSums {
+        let p = self.ncols();
+        let x = self.view();
+        fold_row_ranges(
+            self.nrows(),
+            p,
+            elem_bytes::<F>(),
+            || ColumnSqSums::zeros(p),
+            |mut acc, range| {
+                let (sums, sq) = (acc.sums.view_mut(), acc.sq_sums.view_mut());
+                let (sums, sq) = (sums.into_slice().unwrap(), sq.into_slice().unwrap());
+                for row in x.slice(s![range, ..]).rows() {
+                    for (j, &v) in row.iter().enumerate() {
+                        let d = v.as_f64() - shift[j];
+                        sums[j] += d;
+                        sq[j] += d * d;
+                    }
+                }
+                acc
+            },
+            ColumnSqSums::merge,
+        )
     }
 }

@@ -3,12 +3,12 @@
 
 use super::storage::{avg_row_len, entry_bytes, outer, sparse_axpy, sparse_dot};
 use crate::contract::{
-    default_glm_loss_grad, finite_from_pass, GlmLossGrad, GlmOps, Linear, MatrixCore,
+    default_glm_loss_grad, finite_from_pass, ColumnSqSums, GlmLossGrad, GlmOps, Linear, MatrixCore,
 };
 use crate::cpu::kernels::fold_row_ranges;
 use crate::cpu::pass::{coef_as, fused_glm_pass};
 use crate::element::{Float, GlmFamily};
-use ndarray::Array1;
+use ndarray::{Array1, ArrayView1};
 use sprs::{CsMatBase, SpIndex};
 use std::ops::Deref;
 
@@ -76,5 +76,55 @@ where
             },
             |a, b| a + b,
         )
+    }
+
+    /// One pass over the stored entries (rows in parallel for CSR, columns for CSC),
+    /// counting them per column; the implicit zeros add `(n - count_j)` times
+    /// `-c_j` and `c_j^2`. X is never densified.
+    fn column_sq_sums(&self, shift: ArrayView1<f64>) -> ColumnSqSums {
+        let (n, p) = (self.rows(), self.cols());
+        // Per column: sum of deviations, sum of squares, number of stored entries.
+        let add = |acc: &mut [f64], j: usize, v: F| {
+            let d = v.as_f64() - shift[j];
+            acc[3 * j] += d;
+            acc[3 * j + 1] += d * d;
+            acc[3 * j + 2] += 1.0;
+        };
+        let acc = if self.is_csr() {
+            fold_row_ranges(
+                n,
+                avg_row_len(self),
+                entry_bytes::<F, I>(),
+                || vec![0.0; 3 * p],
+                |mut acc, rows| {
+                    for i in rows {
+                        let (idx, val) = outer(self, i);
+                        for (&j, &v) in idx.iter().zip(val) {
+                            add(&mut acc, j.index_unchecked(), v);
+                        }
+                    }
+                    acc
+                },
+                |mut a, b| {
+                    a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
+                    a
+                },
+            )
+        } else {
+            let mut acc = vec![0.0; 3 * p];
+            for j in 0..p {
+                for &v in outer(self, j).1 {
+                    add(&mut acc, j, v);
+                }
+            }
+            acc
+        };
+        let mut out = ColumnSqSums::zeros(p);
+        for j in 0..p {
+            let zeros = n as f64 - acc[3 * j + 2];
+            out.sums[j] = acc[3 * j] - zeros * shift[j];
+            out.sq_sums[j] = acc[3 * j + 1] + zeros * shift[j] * shift[j];
+        }
+        out
     }
 }

@@ -2,10 +2,11 @@
 //! manifest (`datasets.json`, also printed).
 
 use crate::error::{io_error, CliError};
-use crate::flags::ModelKind;
-use crate::output::{json_text, print_json, Layout};
+use crate::flags::{count, seed, ModelKind};
+use crate::output::atomic::{write_text, write_via_path};
+use crate::output::{json_text, Layout, Printed};
 use crate::schema::{DatasetEntry, DatasetsManifest};
-use crate::synthetic::{generator_name, glm_data, write_glm_data, DataKind};
+use crate::synthetic::{check_data_memory, generator_name, glm_data, write_glm_data, DataKind};
 use clap::Args;
 use duckml::datasets::{make_blobs, write_npy_matrix, write_npy_vector};
 use std::path::PathBuf;
@@ -27,20 +28,20 @@ pub struct DatasetsArgs {
     /// The GLM whose targets the dense and sparse sets carry.
     #[arg(long, value_enum, default_value_t = ModelKind::Logistic)]
     pub model: ModelKind,
-    /// Samples.
-    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    /// Samples. The data must fit in memory (see DUCKML_MAX_MEMORY in the README).
+    #[arg(long, default_value_t = 10_000, value_parser = count, allow_hyphen_values = true)]
     pub n: u64,
     /// Features.
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, default_value_t = 100, value_parser = count, allow_hyphen_values = true)]
     pub p: u64,
     /// Non-zeros per row of the sparse set (default: 10, or p when p < 10).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_parser = count, allow_hyphen_values = true)]
     pub nnz_per_row: Option<u64>,
     /// Clusters of the blobs set.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, default_value_t = 8, value_parser = count, allow_hyphen_values = true)]
     pub centers: u64,
     /// Seed (the benchmark uses 42 for every size).
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = 42, value_parser = seed, allow_hyphen_values = true)]
     pub seed: u64,
     /// Also write the dense set as one CSV file (columns x0.., y).
     #[arg(long)]
@@ -56,9 +57,10 @@ fn write_blobs(args: &DatasetsArgs, n: usize, p: usize) -> Result<DatasetEntry, 
         args.out.join("blobs_labels.npy"),
         args.out.join("blobs_centers.npy"),
     );
-    write_npy_matrix(&xp, &b.x)?;
-    write_npy_vector(&lp, &b.labels.mapv(|l| l as f64))?;
-    write_npy_matrix(&cp, &b.centers)?;
+    write_via_path(&xp, |tmp| Ok(write_npy_matrix(tmp, &b.x)?))?;
+    let labels = b.labels.mapv(|l| l as f64);
+    write_via_path(&lp, |tmp| Ok(write_npy_vector(tmp, &labels)?))?;
+    write_via_path(&cp, |tmp| Ok(write_npy_matrix(tmp, &b.centers)?))?;
     let mut entry = entry(args, DataKind::Blobs, n, p, vec![xp, lp, cp]);
     entry.centers = Some(args.centers);
     entry.cluster_std = Some(CLUSTER_STD);
@@ -112,17 +114,32 @@ fn entry(
 }
 
 /// Runs `duckml datasets`.
-pub fn run(args: &DatasetsArgs) -> Result<(), CliError> {
-    let (n, p) = (args.n as usize, args.p as usize);
-    let nnz = args.nnz_per_row.map_or(p.min(10), |k| k as usize);
-    if nnz > p {
+pub fn run(args: &DatasetsArgs) -> Result<Printed, CliError> {
+    let nnz = args.nnz_per_row.unwrap_or(args.p.min(10));
+    if nnz > args.p {
         return Err(CliError::Usage(format!(
-            "--nnz-per-row {nnz} exceeds the number of features (--p {p})"
+            "--nnz-per-row {nnz} exceeds the number of features (--p {})",
+            args.p
         )));
     }
+    let mut kinds: Vec<DataKind> = Vec::new();
+    for kind in &args.kinds {
+        if !kinds.contains(kind) {
+            kinds.push(*kind);
+        }
+    }
+    // Every set is sized before any is generated: one that cannot fit in memory is an
+    // error naming the options, not an abort half-way through the files.
+    for &kind in &kinds {
+        check_data_memory(kind, args.n, args.p, nnz, args.centers)?;
+    }
+    let too_big = |flag: &str, v: u64| {
+        CliError::Usage(format!("{flag} {v} is larger than this machine's usize"))
+    };
+    let n = usize::try_from(args.n).map_err(|_| too_big("--n", args.n))?;
+    let p = usize::try_from(args.p).map_err(|_| too_big("--p", args.p))?;
+    let nnz = nnz as usize;
     std::fs::create_dir_all(&args.out).map_err(|e| io_error(&args.out, e))?;
-    let mut kinds = args.kinds.clone();
-    kinds.dedup();
     let datasets = kinds
         .into_iter()
         .map(|kind| match kind {
@@ -131,8 +148,8 @@ pub fn run(args: &DatasetsArgs) -> Result<(), CliError> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     let manifest = DatasetsManifest { datasets };
-    let mpath = args.out.join("datasets.json");
-    let text = json_text(&manifest, Layout::Pretty)? + "\n";
-    std::fs::write(&mpath, text).map_err(|e| io_error(&mpath, e))?;
-    print_json(&manifest)
+    let printed = Printed::json(&manifest, "the data sets' manifest")?;
+    let text = json_text(&manifest, Layout::Pretty, "the data sets' manifest")? + "\n";
+    write_text(&args.out.join("datasets.json"), &text)?;
+    Ok(printed)
 }

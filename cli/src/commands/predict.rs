@@ -1,14 +1,15 @@
 //! `duckml predict`: predictions from a model saved by `duckml fit --save`.
 
-use crate::dispatch::{with_array, ArrayTask};
+use crate::dispatch::{with_array, ArrayTask, Data};
 use crate::error::{io_error, CliError};
 use crate::flags::{ArraySpec, ModelKind};
-use crate::input::{load_x, InputArgs};
-use crate::output::print_json;
-use crate::schema::{FittedModel, SavedModel};
+use crate::input::{load_features, InputArgs};
+use crate::output::{atomic, Printed};
+use crate::same_file::refuse_overwriting_inputs;
+use crate::schema::{FittedModel, SavedModel, SvmlightNumbering};
 use clap::Args;
 use duckml::arrays::{DataMatrix, SampleVector};
-use duckml::datasets::write_npy_vector;
+use duckml::datasets::{write_npy_vector, ZeroBased};
 use std::path::{Path, PathBuf};
 
 /// Options of `duckml predict`.
@@ -26,20 +27,19 @@ pub struct PredictArgs {
     /// Array type for the prediction (default: the input's storage).
     #[arg(long, value_name = "ARRAY", value_parser = ArraySpec::parser())]
     pub array: Option<ArraySpec>,
-    /// Write the predictions to this `.npy` file (float64) instead of printing them.
+    /// Write the predictions to this `.npy` file (float64) instead of printing them;
+    /// never one of the input files.
     #[arg(long, value_name = "FILE.npy")]
     pub out: Option<PathBuf>,
 }
 
-pub(crate) fn load_model(path: &Path) -> Result<FittedModel, CliError> {
+/// Reads and checks a model file (see [`SavedModel::from_json`]).
+pub(crate) fn load_model(path: &Path) -> Result<SavedModel, CliError> {
     let text = std::fs::read_to_string(path).map_err(|e| io_error(path, e))?;
-    let saved = SavedModel::from_json(&text).map_err(|why| {
-        CliError::Input(format!(
-            "'{}' is not a duckml model file: {why}",
-            path.display()
-        ))
-    })?;
-    Ok(saved.model)
+    SavedModel::from_json(&text).map_err(|error| CliError::Model {
+        path: path.to_path_buf(),
+        error,
+    })
 }
 
 pub(crate) fn proba_needs_logistic() -> CliError {
@@ -71,29 +71,93 @@ impl ArrayTask<f64> for PredictTask<'_> {
     }
 }
 
+/// Refuses predictions that are not finite numbers, naming the row: JSON cannot hold
+/// them and `.npy` readers would take them for data. Probabilities and labels are
+/// always finite; a linear or Poisson prediction overflows when a row lies far outside
+/// the data the model was fitted on.
+pub(crate) fn check_predictions(
+    pred: &[f64],
+    model: ModelKind,
+    x_name: &str,
+) -> Result<(), CliError> {
+    let Some((i, v)) = pred.iter().enumerate().find(|(_, v)| !v.is_finite()) else {
+        return Ok(());
+    };
+    let why = match model {
+        ModelKind::Poisson => "exp of the linear predictor overflows float64",
+        _ => "the linear predictor overflows float64",
+    };
+    Err(CliError::Input(format!(
+        "the prediction for row {i} (0-based) of '{x_name}' is {v}: {why} (are its values \
+         on the scale the model was fitted on?)"
+    )))
+}
+
 /// Runs `duckml predict`.
-pub fn run(args: &PredictArgs) -> Result<(), CliError> {
+pub fn run(args: &PredictArgs) -> Result<Printed, CliError> {
     #[cfg(feature = "mpi")]
     if args.array == Some(ArraySpec::Mpi) {
         return crate::mpi::predict(args);
     }
-    let model = load_model(&args.model)?;
+    refuse_overwriting_inputs(
+        &[("--out", args.out.as_deref())],
+        &[("--x", Some(&args.input.x)), ("--model", Some(&args.model))],
+    )?;
+    let saved = load_model(&args.model)?;
+    let model = saved.model;
     if args.proba && model.kind() != ModelKind::Logistic {
         return Err(proba_needs_logistic());
     }
-    let loaded = load_x(&args.input, Some(model.n_features()))?;
+    // An svmlight file is read with the numbering of the file the model was fitted on
+    // (files without it: detected per file, as before it was recorded).
+    let numbering = match saved.svmlight_numbering {
+        Some(SvmlightNumbering::ZeroBased) => ZeroBased::Yes,
+        Some(SvmlightNumbering::OneBased) => ZeroBased::No,
+        None => ZeroBased::Auto,
+    };
+    let loaded = load_features(&args.input, Some(model.n_features()), numbering, args.array)?;
     let array = ArraySpec::resolve(args.array, &loaded.x);
     let mut task = PredictTask {
         model: &model,
         proba: args.proba,
     };
-    let pred = with_array::<f64, _>(&loaded.x, None, array, &mut task)?;
+    let x_name = args.input.x_name();
+    let data = Data {
+        x: &loaded.x,
+        x_name: &x_name,
+        y: None,
+    };
+    let pred = with_array::<f64, _>(data, array, &mut task)?;
+    check_predictions(&pred, model.kind(), &x_name)?;
     match &args.out {
         Some(path) => {
-            write_npy_vector(path, &ndarray::Array1::from(pred.clone()))?;
-            eprintln!("wrote {} predictions to {}", pred.len(), path.display());
-            Ok(())
+            let pred = ndarray::Array1::from(pred);
+            atomic::write_via_path(path, |tmp| Ok(write_npy_vector(tmp, &pred)?))?;
+            Ok(Printed::note(format!(
+                "wrote {} predictions to {}",
+                pred.len(),
+                path.display()
+            )))
         }
-        None => print_json(&pred),
+        None => Printed::json(&pred, "the predictions"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overflowed_predictions_name_their_row() {
+        assert!(check_predictions(&[1.0, 2.0], ModelKind::Linear, "x.npy").is_ok());
+        let e = check_predictions(&[1.0, f64::INFINITY], ModelKind::Poisson, "x.npy").unwrap_err();
+        assert_eq!(e.exit_code(), 1);
+        assert!(
+            e.to_string().starts_with(
+                "the prediction for row 1 (0-based) of 'x.npy' is inf: exp of the linear \
+                 predictor overflows float64"
+            ),
+            "{e}"
+        );
     }
 }

@@ -16,6 +16,9 @@ pub enum ArraySpec {
     /// `Chunked<A>` of row blocks, `A` the input's own storage (dense or CSR);
     /// `None` rows: the default, `ceil(n / (2 * threads))`, at least 1000.
     Chunked(Option<usize>),
+    /// The x file mapped from disk, not loaded (`.npy` or a CSR folder), in row
+    /// blocks of the given rows (`None`: about 32 MiB each).
+    Mmap(Option<usize>),
     /// `Distributed` rows over the processes of an MPI job (feature `mpi`; run under
     /// `mpirun`): each process reads its own rows (`cli/src/mpi/`).
     Mpi,
@@ -28,6 +31,7 @@ impl ArraySpec {
             ArraySpec::Dense => "dense",
             ArraySpec::Sparse => "sparse",
             ArraySpec::Chunked(_) => "chunked",
+            ArraySpec::Mmap(_) => "mmap",
             ArraySpec::Mpi => "mpi",
         }
     }
@@ -39,10 +43,13 @@ impl ArraySpec {
         let n = x.shape().0;
         match given {
             Some(ArraySpec::Chunked(None)) => ArraySpec::Chunked(Some(default_chunk_rows(n))),
+            // More rows per chunk than x has is one chunk of all of them: say so.
+            Some(ArraySpec::Chunked(Some(rows))) => ArraySpec::Chunked(Some(rows.min(n.max(1)))),
             Some(spec) => spec,
             None => match x {
                 Design::Dense(_) => ArraySpec::Dense,
                 Design::Sparse(_) => ArraySpec::Sparse,
+                Design::Mapped(_) => ArraySpec::Mmap(None),
             },
         }
     }
@@ -50,7 +57,7 @@ impl ArraySpec {
     /// Rows per chunk, for a chunked array.
     pub fn chunk_rows(self) -> Option<usize> {
         match self {
-            ArraySpec::Chunked(rows) => rows,
+            ArraySpec::Chunked(rows) | ArraySpec::Mmap(rows) => rows,
             _ => None,
         }
     }
@@ -70,6 +77,11 @@ fn possible_arrays() -> Vec<PossibleValue> {
              ceil(n / (2 * threads)) rows each, at least 1000",
         ),
         PossibleValue::new("chunked:ROWS").help("row blocks of ROWS rows"),
+        PossibleValue::new("mmap").help(
+            "map x from disk instead of loading it (.npy, or a CSR folder written by \
+             duckml convert); row blocks of about 32 MiB",
+        ),
+        PossibleValue::new("mmap:ROWS").help("mapped, in row blocks of ROWS rows"),
         PossibleValue::new("mpi").help(
             "rows spread over the processes of an MPI job (run under mpirun; each process \
              reads its own rows; needs a build with --features mpi)",
@@ -81,6 +93,7 @@ impl fmt::Display for ArraySpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ArraySpec::Chunked(Some(rows)) => write!(f, "chunked:{rows}"),
+            ArraySpec::Mmap(Some(rows)) => write!(f, "mmap:{rows}"),
             other => f.write_str(other.name()),
         }
     }
@@ -91,18 +104,29 @@ impl FromStr for ArraySpec {
 
     fn from_str(s: &str) -> Result<Self, String> {
         let bad = || {
-            format!("unknown array type '{s}' (expected dense, sparse, chunked or chunked:ROWS)")
+            format!(
+                "unknown array type '{s}' (expected dense, sparse, chunked, chunked:ROWS, mmap \
+                 or mmap:ROWS)"
+            )
         };
         match s.to_ascii_lowercase().as_str() {
             "dense" => Ok(ArraySpec::Dense),
             "sparse" | "csr" => Ok(ArraySpec::Sparse),
             "chunked" => Ok(ArraySpec::Chunked(None)),
+            "mmap" => Ok(ArraySpec::Mmap(None)),
             "mpi" if cfg!(feature = "mpi") => Ok(ArraySpec::Mpi),
             "mpi" => Err("--array mpi needs a duckml built with --features mpi".into()),
             other => {
-                let rows = other.strip_prefix("chunked:").ok_or_else(bad)?;
+                let (make, rows): (fn(Option<usize>) -> ArraySpec, _) =
+                    match other.strip_prefix("mmap:") {
+                        Some(rows) => (ArraySpec::Mmap, rows),
+                        None => (
+                            ArraySpec::Chunked,
+                            other.strip_prefix("chunked:").ok_or_else(bad)?,
+                        ),
+                    };
                 match rows.parse::<usize>() {
-                    Ok(r) if r > 0 => Ok(ArraySpec::Chunked(Some(r))),
+                    Ok(r) if r > 0 => Ok(make(Some(r))),
                     _ => Err(format!(
                         "bad chunk size in '{s}': ROWS must be a positive integer"
                     )),
@@ -156,6 +180,10 @@ mod tests {
         assert!("gpu".parse::<ArraySpec>().is_err());
         assert_eq!(ArraySpec::Chunked(Some(7)).to_string(), "chunked:7");
         assert_eq!(ArraySpec::Chunked(Some(7)).name(), "chunked");
+        assert_eq!("mmap".parse(), Ok(ArraySpec::Mmap(None)));
+        assert_eq!("mmap:64".parse(), Ok(ArraySpec::Mmap(Some(64))));
+        assert!("mmap:0".parse::<ArraySpec>().is_err());
+        assert_eq!(ArraySpec::Mmap(Some(64)).to_string(), "mmap:64");
     }
 
     #[test]
@@ -182,6 +210,8 @@ mod tests {
         let chunked = ArraySpec::resolve(Some(ArraySpec::Chunked(None)), &x);
         assert_eq!(chunked, ArraySpec::Chunked(Some(default_chunk_rows(10))));
         assert_eq!(chunked.chunk_rows(), Some(10));
+        let huge = ArraySpec::resolve(Some(ArraySpec::Chunked(Some(usize::MAX))), &x);
+        assert_eq!(huge, ArraySpec::Chunked(Some(10)));
     }
 
     #[test]

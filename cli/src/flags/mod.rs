@@ -16,8 +16,10 @@ mod solver;
 pub use array::{array_names, default_chunk_rows, ArraySpec};
 pub use dtype::Dtype;
 pub use model::ModelKind;
-pub use numbers::{non_negative, positive, unit_interval};
-pub use solver::{solver_key, solver_keys, solver_parser};
+pub use numbers::{
+    count, max_iter, n_init, non_negative, positive, repeats, seed, size, unit_interval,
+};
+pub use solver::{solver_key, solver_keys, solver_names_as_flags, solver_parser};
 
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::ValueEnum;

@@ -21,6 +21,36 @@ pub fn solver_key(s: SolverChoice) -> &'static str {
     names(s).0
 }
 
+/// `text` with every solver named as `--solver` spells it: the library's messages
+/// (errors, warnings) name solvers by their type names (`ProximalGradient`), which the
+/// command line does not accept. Whole words only, so `Newtonian` stays.
+pub fn solver_names_as_flags(text: &str) -> String {
+    let mut out = text.to_string();
+    for s in SolverChoice::ALL {
+        let (name, key) = (s.name(), solver_key(s));
+        if name == key {
+            continue;
+        }
+        let mut replaced = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        while let Some(at) = rest.find(name) {
+            let before = rest[..at].chars().next_back();
+            let after = rest[at + name.len()..].chars().next();
+            let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            replaced.push_str(&rest[..at]);
+            replaced.push_str(if word(before) || word(after) {
+                name
+            } else {
+                key
+            });
+            rest = &rest[at + name.len()..];
+        }
+        replaced.push_str(rest);
+        out = replaced;
+    }
+    out
+}
+
 /// Parses `--solver`: the short names, and the library's own names and aliases (`fista`,
 /// `gradient-descent`) in any case.
 fn parse_solver(s: &str) -> Result<SolverChoice, String> {
@@ -74,5 +104,17 @@ mod tests {
             assert_eq!(parse_solver(solver_key(s)), Ok(s));
         }
         assert_eq!(parse_solver("FISTA"), Ok(SolverChoice::ProximalGradient));
+    }
+
+    #[test]
+    fn library_names_become_flag_names() {
+        assert_eq!(
+            solver_names_as_flags("LogisticRegression with Lbfgs did not converge; try Admm."),
+            "LogisticRegression with lbfgs did not converge; try admm."
+        );
+        assert_eq!(
+            solver_names_as_flags("use one of: ProximalGradient, GradientDescent (Newtonian)"),
+            "use one of: proximal, gd (Newtonian)"
+        );
     }
 }

@@ -72,7 +72,7 @@ pub(crate) fn load(
             Ok(DistInput::Sparse(x, y))
         }
         Format::Csv | Format::Tsv => {
-            let opts = csv_options(format, args.target.as_deref());
+            let opts = csv_options(format, args.target.as_deref(), args.header_mode());
             let (x, target) = read_csv_distributed(comm, &args.x, &opts)?;
             let y = match (target, y_path) {
                 (Some(_), Some(_)) => {

@@ -4,10 +4,11 @@
 //!
 //! These types are the format. Field names are what users' scripts read, so a rename is
 //! a breaking change; the saved model carries a version ([`MODEL_VERSION`]) that must
-//! change with its shape, and `tests/fixtures/` holds version-1 files that must keep
+//! change with its meaning, and `tests/fixtures/` holds version-1 files that must keep
 //! loading. Documents are written with their keys in alphabetical order whatever the
-//! field order here (`src/output.rs` writes them through `serde_json::Value`, whose
-//! map is sorted, as the command line's output always was).
+//! field order here (`src/output/` writes them through `serde_json::Value`, whose map is
+//! sorted, as the command line's output always was), and never hold NaN or infinity:
+//! the writer refuses them by name, since JSON has no such numbers.
 
 mod bench;
 mod datasets;
@@ -25,4 +26,7 @@ pub use datasets::{DatasetEntry, DatasetsManifest};
 pub use fit::FitOutput;
 pub use input::InputData;
 pub use kmeans::KmeansOutput;
-pub use model::{FittedModel, SavedModel, MODEL_FORMAT, MODEL_VERSION};
+pub use model::{
+    FittedModel, ModelError, SavedModel, SvmlightNumbering, MODEL_DTYPE, MODEL_FORMAT,
+    MODEL_VERSION,
+};

@@ -3,7 +3,9 @@
 //! the header and the range's bytes are read; the header is checked against the file's
 //! length first, as for the whole-file readers.
 
-use super::{decode_into, npy_err, read_exact_or, read_header, shape_str, Float, CHUNK_BYTES};
+use super::{
+    decode_into, npy_err, read_exact_or, read_header, shape_str, ByteOrder, Float, CHUNK_BYTES,
+};
 use crate::error::{DatasetError, Result};
 use ndarray::{Array1, Array2};
 use std::fs::File;
@@ -106,7 +108,7 @@ struct Opened {
     name: String,
     shape: Vec<usize>,
     float: Float,
-    endian: super::Endian,
+    endian: ByteOrder,
     data_start: u64,
 }
 

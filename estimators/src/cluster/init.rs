@@ -6,7 +6,7 @@
 //! (`search_cumulative`, `bernoulli_indices`) and reductions. Only O(k p) numbers and
 //! the chosen indices reach the host.
 
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use duckml_arrays::{BinaryOp, DataMatrix, Float, Reduction, SampleVector};
 use ndarray::{Array1, Array2, ArrayView2};
 use rand::rngs::StdRng;

@@ -3,8 +3,8 @@
 use super::init::{check_centers, initial_centers, run_rng, Init};
 use super::lloyd::{lloyd, Run};
 use super::model::{labels_to_host, KMeansModel};
+use crate::error::{Error, Result};
 use crate::validate::{check_param, check_x};
-use crate::{Error, Result};
 use duckml_arrays::{DataMatrix, Float, Reduction, SampleVector};
 use ndarray::Array1;
 use serde::{Deserialize, Serialize};
@@ -159,14 +159,18 @@ impl KMeans {
     ) -> Result<ndarray::Array2<f64>> {
         check_x(x)?;
         self.check(x.n_rows(), x.n_cols())?;
+        mean_variance(x)?; // the range check
         initial_centers(x, self.n_clusters, &self.init, &mut run_rng(self.seed, 0))
     }
 
     /// Fits on `x` (n samples x p features, any array type of the contract).
     ///
     /// Errors: empty or non-finite `x`, `n_clusters` 0 or larger than n, explicit
-    /// centres of the wrong shape, parameters out of range. Not converging within
-    /// `max_iter` is not an error: see [`KMeansModel::converged`].
+    /// centres of the wrong shape, parameters out of range, values whose squared
+    /// distances overflow or underflow the element type ([`Error::OutOfRange`]). Not
+    /// converging within `max_iter` is not an error: see [`KMeansModel::converged`];
+    /// fewer distinct points than clusters is not either (a `log` warning, and
+    /// [`KMeansModel::n_distinct_clusters`] is below `n_clusters`).
     pub fn fit<F: Float, X: DataMatrix<F>>(&self, x: &X) -> Result<KMeansModel> {
         check_x(x)?;
         let (n, p) = (x.n_rows(), x.n_cols());
@@ -182,6 +186,16 @@ impl KMeans {
             }
         }
         let best = best.expect("at least one run");
+        if !best.inertia.is_finite() {
+            return Err(Error::OutOfRange {
+                what: "k-means",
+                detail: format!(
+                    "the inertia overflowed ({}); divide X by a constant, which leaves the \
+                     clustering unchanged",
+                    best.inertia
+                ),
+            });
+        }
         let labels = labels_to_host::<F, X>(&best.labels);
         let mut seen = vec![false; self.n_clusters];
         for &l in &labels {
@@ -189,6 +203,8 @@ impl KMeans {
         }
         let distinct = seen.iter().filter(|&&s| s).count();
         if distinct < self.n_clusters {
+            // Not an error (scikit-learn warns too): the model says so through
+            // `n_distinct_clusters`, and the empty clusters' centres are duplicates.
             log::warn!(
                 "k-means found {distinct} distinct clusters, fewer than n_clusters = {} \
                  (duplicate points?)",
@@ -213,10 +229,44 @@ impl KMeans {
 
 /// Mean over features of the (population) variance of X:
 /// `sum_i |x_i|^2 / (n p) - |mean|^2 / p`, from the row norms and `X^T 1`.
+///
+/// Also checks that squared distances between rows and centres stay inside the element
+/// type's range, since every distance is computed as `|x|^2 + |c|^2 - 2 x.c`: an
+/// overflow would turn distances into NaN (one cluster, NaN inertia) and an underflow
+/// of every square into zeros (one cluster, inertia 0), both wrong answers that look
+/// like results. Either is an [`Error::OutOfRange`] naming the remedy: k-means is
+/// unchanged by scaling X by a constant.
 pub(crate) fn mean_variance<F: Float, X: DataMatrix<F>>(x: &X) -> Result<f64> {
     let (n, p) = (x.n_rows() as f64, x.n_cols() as f64);
     let total_sq = x.row_sq_norms().reduce(Reduction::Sum);
     let ones = x.vector_from_host(Array1::from_elem(x.n_rows(), F::one()).view())?;
     let mean = x.t_matvec(&ones) / n;
+    let largest = F::max_value().as_f64();
+    // |x - c|^2 <= 2 |x|^2 + 2 |c|^2 <= 4 max |x_i|^2 <= 4 sum |x_i|^2.
+    if !(4.0 * total_sq).is_finite() || 4.0 * total_sq > largest {
+        return Err(Error::OutOfRange {
+            what: "k-means",
+            detail: format!(
+                "squared distances overflow {} (sum of squared row norms {total_sq:e}); \
+                 divide X by a constant, which leaves the clustering unchanged",
+                F::NAME
+            ),
+        });
+    }
+    // Squares below min_positive / epsilon are subnormal-range: they have lost digits
+    // (and below min_positive they are zero).
+    let smallest = F::min_positive_value().as_f64() / F::epsilon().as_f64();
+    let nonzero = total_sq > 0.0 || mean.iter().any(|&m| m != 0.0);
+    if nonzero && total_sq / n < smallest {
+        return Err(Error::OutOfRange {
+            what: "k-means",
+            detail: format!(
+                "squared distances underflow {} (mean squared row norm {:e}); multiply X \
+                 by a constant, which leaves the clustering unchanged",
+                F::NAME,
+                total_sq / n
+            ),
+        });
+    }
     Ok((total_sq / (n * p) - mean.dot(&mean) / p).max(0.0))
 }

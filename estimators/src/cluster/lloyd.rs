@@ -2,7 +2,7 @@
 //! assign-and-accumulate pass per iteration, the centre update and empty-cluster
 //! relocation on the host, and a final assignment to the final centres.
 
-use crate::Result;
+use crate::error::Result;
 use duckml_arrays::{DataMatrix, Float, KMeansStep, SampleVector};
 use ndarray::{Array1, Array2};
 

@@ -1,7 +1,7 @@
 //! A fitted k-means model: centres, labels, inertia; predictions and distances.
 
+use crate::error::Result;
 use crate::validate::check_features;
-use crate::Result;
 use duckml_arrays::{DataMatrix, Float, SampleVector};
 use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
@@ -48,6 +48,19 @@ impl KMeansModel {
     /// Number of clusters.
     pub fn n_clusters(&self) -> usize {
         self.centers.nrows()
+    }
+
+    /// Number of clusters that hold at least one training sample. Below
+    /// [`KMeansModel::n_clusters`] when X has fewer distinct rows than clusters: the
+    /// empty clusters' centres then duplicate others (the fit warns).
+    pub fn n_distinct_clusters(&self) -> usize {
+        let mut seen = vec![false; self.n_clusters()];
+        for &l in &self.labels {
+            if let Some(s) = seen.get_mut(l) {
+                *s = true;
+            }
+        }
+        seen.into_iter().filter(|&s| s).count()
     }
 
     /// The nearest centre of each row of `x` (one fused pass; the labels are then

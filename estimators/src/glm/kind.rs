@@ -1,6 +1,6 @@
 //! The three GLM kinds: what differs between linear, logistic and Poisson regression.
 
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use duckml_arrays::{
     ElementCheck, Float, GlmFamily, PairReduction, Reduction, SampleVector, UnaryOp,
 };

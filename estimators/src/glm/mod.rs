@@ -3,7 +3,11 @@
 mod kind;
 mod model;
 mod objective;
+mod observer;
 mod params;
+mod scaled;
+mod scaling;
+mod stopping;
 
 pub use kind::{Bernoulli, Gaussian, GlmKind, Poisson};
 pub use model::FittedGlm;

@@ -1,9 +1,9 @@
 //! A fitted GLM: coefficients, solver report, predictions and scores.
 
 use super::kind::{Bernoulli, GlmKind};
+use crate::error::{Error, Result};
 use crate::validate::{check_features, check_xy};
-use crate::Result;
-use duckml_arrays::{DataMatrix, Float, GlmFamily, Linear, SampleVector, UnaryOp};
+use duckml_arrays::{DataMatrix, ElementCheck, Float, GlmFamily, Linear, SampleVector, UnaryOp};
 use duckml_solvers::{SolveResult, SolverChoice, StopReason};
 use ndarray::{s, Array1};
 use serde::{Deserialize, Serialize};
@@ -121,18 +121,37 @@ impl<K: GlmKind, F: Float> FittedGlm<K, F> {
     }
 
     /// The linear predictor `X coef + intercept`, beside `x`.
+    ///
+    /// Errors with [`Error::OutOfRange`] when it overflows the element type on finite
+    /// `x` (e.g. features near `1e300`, or `f32` data beyond `3.4e38`): an infinite or
+    /// NaN value is never returned.
     pub fn decision_function<X: DataMatrix<F>>(&self, x: &X) -> Result<X::Vector> {
         check_features(x, self.coef.len())?;
-        Ok(x.linear_predictor(Linear {
+        let eta = x.linear_predictor(Linear {
             coef: self.coef.view(),
             intercept: self.intercept,
-        }))
+        });
+        finite_or("decision_function", eta, || {
+            format!("X coef + intercept overflows {}", F::NAME)
+        })
     }
 
     /// Predictions: the mean for linear and Poisson regression, labels 0/1 for
     /// logistic regression. Returned beside `x` (same array type's vector).
+    ///
+    /// Errors with [`Error::OutOfRange`] when a prediction overflows on finite `x`: the
+    /// linear predictor (see [`FittedGlm::decision_function`]) or, for Poisson
+    /// regression, the mean `exp(eta)` (`eta` above `ln(max)`, 709.8 for `f64`, 88.7
+    /// for `f32`). Means that underflow are returned as 0.
     pub fn predict<X: DataMatrix<F>>(&self, x: &X) -> Result<X::Vector> {
-        Ok(K::predict_from_eta(&self.decision_function(x)?))
+        let mu = K::predict_from_eta(&self.decision_function(x)?);
+        finite_or("predict", mu, || {
+            format!(
+                "the predicted mean exp(eta) overflows {} (eta above {:.1})",
+                F::NAME,
+                F::max_value().as_f64().ln()
+            )
+        })
     }
 
     /// scikit-learn's score: R^2 (linear), accuracy (logistic), D^2 (Poisson).
@@ -140,8 +159,8 @@ impl<K: GlmKind, F: Float> FittedGlm<K, F> {
         check_xy(x, y)?;
         K::check_target(y).or_else(|e| match K::FAMILY {
             // A test set with one class is fine for accuracy.
-            GlmFamily::Bernoulli if y.all(duckml_arrays::ElementCheck::ZeroOrOne) => Ok(()),
-            GlmFamily::Poisson if y.all(duckml_arrays::ElementCheck::NonNegative) => Ok(()),
+            GlmFamily::Bernoulli if y.all(ElementCheck::ZeroOrOne) => Ok(()),
+            GlmFamily::Poisson if y.all(ElementCheck::NonNegative) => Ok(()),
             _ => Err(e),
         })?;
         let eta = self.decision_function(x)?;
@@ -149,9 +168,26 @@ impl<K: GlmKind, F: Float> FittedGlm<K, F> {
     }
 }
 
+/// `v` when every element is finite, else [`Error::OutOfRange`] for `what`.
+fn finite_or<F: Float, V: SampleVector<F>>(
+    what: &'static str,
+    v: V,
+    detail: impl FnOnce() -> String,
+) -> Result<V> {
+    if v.all(ElementCheck::Finite) {
+        Ok(v)
+    } else {
+        Err(Error::OutOfRange {
+            what,
+            detail: detail(),
+        })
+    }
+}
+
 impl<F: Float> FittedGlm<Bernoulli, F> {
     /// Probability of class 1 for each row of `x` (scikit-learn's
-    /// `predict_proba(x)[:, 1]`), beside `x`.
+    /// `predict_proba(x)[:, 1]`), beside `x`. Always in `[0, 1]`; errors as
+    /// [`FittedGlm::decision_function`] when the linear predictor overflows.
     pub fn predict_proba<X: DataMatrix<F>>(&self, x: &X) -> Result<X::Vector> {
         Ok(self
             .decision_function(x)?

@@ -1,18 +1,14 @@
 //! The GLM data term as a solver [`Objective`]: the bridge from model space to the
 //! array contract.
 
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use duckml_arrays::{BlockVector, DataMatrix, Float, GlmFamily, GlmLossGrad, GlmOps, Linear};
 use duckml_solvers::Objective;
 use ndarray::{s, Array1, Array2, ArrayView1};
 use std::sync::{Mutex, PoisonError};
 
-/// Largest model for which the Hessian is formed (a 10^4 x 10^4 `f64` matrix is
-/// 800 MB); Newton refuses larger problems with an error naming the other solvers.
-pub(crate) const MAX_HESSIAN_DIM: usize = 10_000;
-
 /// An objective value and its gradient.
-type ValueGrad = (f64, Array1<f64>);
+pub(crate) type ValueGrad = (f64, Array1<f64>);
 
 /// `f(w) = (1/n) sum_i h(y_i, x_i b + b0)` with `w = [b, b0]` (b0 only with an intercept).
 pub(crate) struct GlmObjective<'a, F: Float, X: DataMatrix<F>> {
@@ -42,17 +38,20 @@ impl<'a, F: Float, X: DataMatrix<F>> GlmObjective<'a, F, X> {
     }
 
     /// Evaluates the objective at the start `w0` and, in the same pass, checks that X
-    /// is finite (`DataMatrix::glm_loss_grad_checked`): a fit reads X once less than
+    /// is finite (`GlmOps::glm_loss_grad_checked`): a fit reads X once less than
     /// with a separate scan. Solvers evaluate the start first, so the result is kept
     /// for that call.
-    pub(crate) fn check_start(&self, w0: ArrayView1<f64>) -> Result<()> {
+    ///
+    /// Returns the value and gradient at `w0`.
+    pub(crate) fn check_start(&self, w0: ArrayView1<f64>) -> Result<ValueGrad> {
         let part = self
             .x
             .glm_loss_grad_checked(self.family, self.y, self.linear(w0))
             .ok_or(Error::NonFinite("x"))?;
+        let value = self.to_model(part);
         *self.start.lock().unwrap_or_else(PoisonError::into_inner) =
-            Some((w0.to_owned(), self.to_model(part)));
-        Ok(())
+            Some((w0.to_owned(), value.clone()));
+        Ok(value)
     }
 
     /// The kept start evaluation, when `w` is the start.
@@ -100,9 +99,6 @@ impl<F: Float, X: DataMatrix<F>> Objective for GlmObjective<'_, F, X> {
     }
 
     fn hessian(&self, w: ArrayView1<f64>) -> Option<Array2<f64>> {
-        if self.dim() > MAX_HESSIAN_DIM {
-            return None;
-        }
         let h = self.x.glm_hessian(self.family, self.linear(w));
         let p = self.x.n_cols();
         let d = self.dim();

@@ -3,12 +3,19 @@
 use super::kind::{Bernoulli, Gaussian, GlmKind, Poisson};
 use super::model::FittedGlm;
 use super::objective::GlmObjective;
+use super::observer::SharedObserver;
+use super::scaled::ScaledObjective;
+use super::scaling::ColumnScaling;
+use super::stopping::{absolute_tolerance, flag_separation, residual_rms};
+use crate::error::{Error, Result};
 use crate::validate::{check_param, check_xy_except_x_finite};
-use crate::Result;
-use duckml_arrays::{DataMatrix, Float, Reduction, SampleVector};
-use duckml_solvers::{ElasticNet, SolveOptions, SolverChoice};
+use duckml_arrays::{DataMatrix, Float, GlmFamily, Reduction, SampleVector};
+use duckml_solvers::{
+    Driver, ElasticNet, Objective, Observer, Problem, SolveOptions, SolverChoice,
+};
 use ndarray::Array1;
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 /// A generalised linear model estimator (unfitted): hyper-parameters only.
 ///
@@ -16,6 +23,15 @@ use std::marker::PhantomData;
 /// `eta = X b + b0`, with the half deviance `h` of the family and the intercept `b0`
 /// unpenalised: scikit-learn's and glum's objective, so results compare one to one.
 /// Use the aliases [`LinearRegression`], [`LogisticRegression`], [`PoissonRegression`].
+///
+/// Predictors are always scaled inside the fit, without copying X: the solver works on
+/// the coefficients of standardised columns (centred into the intercept, divided by
+/// their standard deviation), with the penalty carried over so that the objective
+/// above is unchanged. The optimum, the coefficients (reported on X's own scale) and
+/// the meaning of `tol` therefore do not depend on the units of X's columns, nor, for
+/// linear regression, on those of y. Constant columns beside an intercept get a zero
+/// coefficient (the intercept spans them). [`Glm::scale_predictors`] instead puts the
+/// penalty on the standardised coefficients, as glum's option of that name.
 ///
 /// ```
 /// use duckml_estimators::LogisticRegression;
@@ -37,6 +53,9 @@ pub struct Glm<K: GlmKind> {
     fit_intercept: bool,
     max_iter: usize,
     tol: f64,
+    scale_predictors: bool,
+    /// `None`: the driver's default, `log::debug!` traces.
+    observer: Option<SharedObserver>,
     kind: PhantomData<K>,
 }
 
@@ -59,6 +78,8 @@ impl<K: GlmKind> Default for Glm<K> {
             fit_intercept: true,
             max_iter: 1000,
             tol: 1e-4,
+            scale_predictors: false,
+            observer: None,
             kind: PhantomData,
         }
     }
@@ -66,7 +87,7 @@ impl<K: GlmKind> Default for Glm<K> {
 
 impl<K: GlmKind> Glm<K> {
     /// Defaults: L-BFGS, scikit-learn's default `alpha`, `l1_ratio = 0`, an intercept,
-    /// `max_iter = 1000`, `tol = 1e-4`.
+    /// `max_iter = 1000`, `tol = 1e-4`, `scale_predictors = false`.
     pub fn new() -> Self {
         Self::default()
     }
@@ -102,17 +123,86 @@ impl<K: GlmKind> Glm<K> {
         self
     }
 
-    /// Stopping tolerance: the 2-norm of the objective's minimum-norm subgradient
-    /// (for ADMM, Boyd's residual tolerances).
+    /// Stopping tolerance (`> 0`), relative and unit-free. The fit has converged when
+    /// the 2-norm of the objective's minimum-norm subgradient with respect to the
+    /// standardised coefficients (unit-variance predictors, the intercept of the
+    /// centred ones) is at most `tol * min(g0, r0)`, where `g0` is that norm at the
+    /// start (the intercept-only model; zero coefficients without an intercept) and
+    /// `r0` the root mean square of the start's residuals `y - mu0`; never below the
+    /// rounding of the gradient (`1e-12 r0` for `f64` data). The same test for every
+    /// solver. Scaling a column of X, or y for linear regression, changes nothing;
+    /// `converged()` with `n_iter() == 0` happens only when the start is the optimum to
+    /// rounding.
     pub fn tol(mut self, tol: f64) -> Self {
         self.tol = tol;
         self
     }
 
+    /// glum's `scale_predictors`: when `true`, the penalty acts on the coefficients of
+    /// the standardised predictors (`std_j * b_j`, population standard deviation), so
+    /// that features in different units are penalised alike; coefficients are still
+    /// reported on X's own scale. Default `false` (the penalty acts on `b` itself, as
+    /// scikit-learn and glum's default). Requires an intercept (as in glum). Without a
+    /// penalty it changes nothing. The reported objective is the one minimised.
+    ///
+    /// ```
+    /// use duckml_estimators::LinearRegression;
+    /// use ndarray::{array, Array2};
+    ///
+    /// let x = Array2::from_shape_fn((40, 2), |(i, j)| ((i * 7 + j * 3) % 11) as f64);
+    /// let y = x.column(0).mapv(|v| 2.0 * v) + 1.0;
+    /// let big = {
+    ///     let mut b = x.clone();
+    ///     b.column_mut(0).mapv_inplace(|v| v * 1000.0);
+    ///     b
+    /// };
+    /// let ridge = LinearRegression::new().alpha(0.5).scale_predictors(true);
+    /// let (a, b) = (ridge.fit(&x, &y)?, ridge.fit(&big, &y)?);
+    /// // The penalty does not see the unit change: the fit is the same, rescaled.
+    /// assert!((a.coef()[0] - 1000.0 * b.coef()[0]).abs() < 1e-6);
+    /// assert!((a.objective() - b.objective()).abs() < 1e-10);
+    /// # Ok::<(), duckml_estimators::Error>(())
+    /// ```
+    pub fn scale_predictors(mut self, scale_predictors: bool) -> Self {
+        self.scale_predictors = scale_predictors;
+        self
+    }
+
+    /// Reports every solver iteration (iteration, objective, optimality) to
+    /// `observer`, e.g. for a progress line, instead of the default `log::debug!`
+    /// traces. Clones of the builder share it.
+    ///
+    /// ```
+    /// use duckml_estimators::LinearRegression;
+    /// use duckml_solvers::IterationState;
+    /// use ndarray::array;
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// let x = array![[0.0, 1.0], [1.0, 0.5], [2.0, 0.1], [3.0, -0.3]];
+    /// let y = array![1.0, 2.0, 2.5, 4.5];
+    /// let calls = Arc::new(AtomicUsize::new(0));
+    /// let counter = Arc::clone(&calls);
+    /// let count = move |_: &IterationState| {
+    ///     counter.fetch_add(1, Ordering::Relaxed);
+    /// };
+    /// let model = LinearRegression::new().observer(Arc::new(count)).fit(&x, &y)?;
+    /// assert!(model.n_iter() > 0);
+    /// assert_eq!(calls.load(Ordering::Relaxed), model.n_iter());
+    /// # Ok::<(), duckml_estimators::Error>(())
+    /// ```
+    pub fn observer(mut self, observer: Arc<dyn Observer + Send + Sync>) -> Self {
+        self.observer = Some(SharedObserver(observer));
+        self
+    }
+
     /// Fits the model to `x` (any array type implementing the contract) and targets
     /// `y` (the array type's sample vector).
+    ///
+    /// Besides the two passes over X per solver evaluation, the fit reads X once or
+    /// twice more to find the columns' means and spreads.
     pub fn fit<F: Float, X: DataMatrix<F>>(&self, x: &X, y: &X::Vector) -> Result<FittedGlm<K, F>> {
-        // X's finiteness is checked by the objective's first pass (`check_start`).
+        // X's finiteness is checked by the column statistics' pass.
         check_xy_except_x_finite(x, y)?;
         K::check_target(y)?;
         let alpha = self.alpha.unwrap_or_else(|| K::default_alpha(x.n_rows()));
@@ -124,25 +214,53 @@ impl<K: GlmKind> Glm<K> {
             (0.0..=1.0).contains(&l1),
             "must be in [0, 1]",
         )?;
-        let opts = SolveOptions {
+        if self.scale_predictors && !self.fit_intercept {
+            return Err(Error::InvalidParameter {
+                name: "scale_predictors",
+                value: "true".into(),
+                reason: "needs fit_intercept = true (as in glum)",
+            });
+        }
+        SolveOptions {
             max_iter: self.max_iter,
             tol: self.tol,
-        };
-        opts.validate()?;
+        }
+        .validate()?;
         let p = x.n_cols();
-        let reg = ElasticNet {
-            l1: alpha * l1,
-            l2: alpha * (1.0 - l1),
-            n_penalised: p,
-        };
+        let scaling = ColumnScaling::compute(x, self.fit_intercept)?;
+        let reg = ElasticNet::new(alpha * l1, alpha * (1.0 - l1), p)
+            .with_weights(scaling.penalty_weights(self.scale_predictors));
         let objective = GlmObjective::new(x, y, K::FAMILY, self.fit_intercept);
         let mut w0 = Array1::zeros(p + usize::from(self.fit_intercept));
         if self.fit_intercept {
             // Start from the intercept-only model's mean.
             w0[p] = K::FAMILY.link(y.reduce(Reduction::Sum) / y.len() as f64);
         }
-        objective.check_start(w0.view())?;
-        let result = self.solver.minimize(&objective, &reg, w0, &opts)?;
+        let (_, g0) = objective.check_start(w0.view())?;
+        let scaled = ScaledObjective {
+            inner: &objective,
+            scaling: &scaling,
+        };
+        let ws0 = scaling.to_scaled(w0.view());
+        let mut gs0 = scaling.grad_to_scaled(g0);
+        reg.add_l2(ws0.view(), &mut 0.0, &mut gs0);
+        let mu0 = K::FAMILY.mean(if self.fit_intercept { w0[p] } else { 0.0 });
+        let tol = absolute_tolerance(
+            self.tol,
+            reg.optimality(ws0.view(), gs0.view()),
+            residual_rms(y, mu0),
+            scaled.precision(),
+        );
+        let opts = SolveOptions {
+            max_iter: self.max_iter,
+            tol,
+        };
+        let driver = Driver::new(opts).observer(SharedObserver::or_default(&self.observer));
+        let mut result = self.solver.run(&driver, Problem::new(&scaled, &reg), ws0)?;
+        result.w = scaling.to_original(result.w.view());
+        if K::FAMILY == GlmFamily::Bernoulli && alpha == 0.0 {
+            flag_separation::<K, F, X>(x, y, self.fit_intercept, &mut result);
+        }
         if !result.converged {
             log::warn!(
                 "{} with {} did not converge after {} iterations: {}",

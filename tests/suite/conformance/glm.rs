@@ -16,7 +16,7 @@ fn baseline() -> &'static Vec<(String, String, Fit)> {
         for case in &fx.cases {
             let d = &fx.datasets[&case.dataset];
             for solver in case.solvers() {
-                let tol = F64.solver_tol * case.objective.abs().max(1.0);
+                let tol = F64.solver_tol;
                 let fit = fit_case(case, solver, &d.x(), &d.y(), tol);
                 out.push((case.name.clone(), solver.name().to_string(), fit));
             }
@@ -39,13 +39,7 @@ where
         let d = &fx.datasets[&case.dataset];
         let (x, y) = convert(&d.x(), &d.y());
         for solver in case.solvers() {
-            let fit = fit_case(
-                case,
-                solver,
-                &x,
-                &y,
-                tol.solver_tol * case.objective.abs().max(1.0),
-            );
+            let fit = fit_case(case, solver, &x, &y, tol.solver_tol);
             let dense = &base
                 .iter()
                 .find(|(c, s, _)| c == &case.name && s == solver.name())

@@ -11,6 +11,7 @@
 mod finite;
 mod glm;
 mod kmeans;
+mod mapped;
 pub mod ops;
 mod spectral;
 
@@ -21,6 +22,7 @@ use duckml::arrays::{Chunked, MatrixCore};
 pub use finite::run_finite_suite;
 pub use glm::run_glm_suite;
 pub use kmeans::run_kmeans_suite;
+use mapped::{mapped, mapped_csr};
 use ndarray::{Array1, Array2};
 pub use ops::run_ops_suite;
 pub use spectral::run_spectral_suite;
@@ -33,7 +35,7 @@ pub struct Tolerance {
     /// Coefficient agreement with the reference, relative to the largest reference
     /// coefficient when that exceeds 1 (diabetes' reach 700) (None: not checked).
     pub coef: Option<f64>,
-    /// Solver tolerance, relative to the objective's scale.
+    /// The estimators' (relative, unit-free) `tol`.
     pub solver_tol: f64,
     /// KMeans tolerances.
     pub kmeans: KMeansTolerance,
@@ -59,7 +61,11 @@ pub const F64: Tolerance = Tolerance {
 pub const F32: Tolerance = Tolerance {
     objective: 1e-3,
     coef: None,
-    solver_tol: 1e-5,
+    // f32 data: the objective's values are trusted to ~1e-5 relative only, and the
+    // line searches accept any step within that: gradient descent on diabetes (features
+    // correlated up to 0.9) stalls between 1e-3 and 1e-4 (it reports max_iter). The old
+    // absolute 1e-5 x objective was ~4e-3 relative there.
+    solver_tol: 1e-3,
     kmeans: KMeansTolerance {
         inertia: 1e-5,
         centers: 1e-4,
@@ -172,6 +178,10 @@ conformance! {
         let v = c.vector_from_host(y.view()).unwrap();
         (c, v)
     };
+    // Files mapped from disk (`.npy`, Fortran order, a CSR folder), in row blocks.
+    mmap_f64: F64, cpu, |x, y| { let m = mapped::<f64>(x, false, CHUNK_ROWS); let v = m.vector_from_host(y.view()).unwrap(); (m, v) };
+    mmap_fortran_f32: F32, cpu, |x, y| { let m = mapped::<f32>(x, true, CHUNK_ROWS); let v = m.vector_from_host(y.mapv(|v| v as f32).view()).unwrap(); (m, v) };
+    mmap_csr_f64: F64, cpu, |x, y| { let m = mapped_csr(&csr(x), CHUNK_ROWS); let v = m.vector_from_host(y.view()).unwrap(); (m, v) };
     // Only the core primitives: every operation family runs its default.
     defaults_only_f64: F64, cpu, |x, y| (PrimitivesOnly(x.clone()), y.clone());
     #[cfg(feature = "cuda")]

@@ -123,6 +123,23 @@ pub fn check_all<F: Float, X: DataMatrix<F>>(name: &str, x: &X, reference: &Arra
             .view(),
         d.mapv(F::as_f64).dot(&cs.t()).view(),
     );
+    // Column moments about a shift, against a direct sum on the host.
+    let shift: Array1<f64> = (0..p).map(|j| 0.1 * j as f64 - 0.2).collect();
+    let moments = x.column_sq_sums(shift.view());
+    let dd = d.mapv(F::as_f64);
+    let dev = |j: usize| dd.column(j).mapv(|v| v - shift[j]);
+    let sums: Vec<f64> = (0..p).map(|j| dev(j).sum()).collect();
+    let squares: Vec<f64> = (0..p).map(|j| dev(j).mapv(|v| v * v).sum()).collect();
+    c.slice(
+        "column_sq_sums sums",
+        moments.sums.as_slice().unwrap(),
+        &sums,
+    );
+    c.slice(
+        "column_sq_sums squares",
+        moments.sq_sums.as_slice().unwrap(),
+        &squares,
+    );
     let eta_d = d.linear_predictor(lin);
     let eta_x = x.linear_predictor(lin);
     for fam in FAMILIES {

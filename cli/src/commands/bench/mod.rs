@@ -23,6 +23,7 @@ mod timing;
 pub use args::BenchArgs;
 
 use crate::error::{io_error, CliError};
+use crate::output::Printed;
 use crate::schema::{BenchGrid, LoadAverage};
 use crate::synthetic::glm_data;
 use budget::Budget;
@@ -33,7 +34,7 @@ use state::State;
 use std::time::{Duration, Instant};
 
 /// Runs `duckml bench`.
-pub fn run(args: &BenchArgs) -> Result<(), CliError> {
+pub fn run(args: &BenchArgs) -> Result<Printed, CliError> {
     let (plan, mut notices) = BenchGrid::from_args(args)?;
     for n in &notices {
         eprintln!("notice: {n}");

@@ -8,6 +8,7 @@ use super::state::State;
 use super::timing::nnz_of;
 use crate::error::{io_error, CliError};
 use crate::input::Design;
+use crate::output::atomic::write_text;
 use crate::output::{json_text, Layout};
 use crate::schema::BenchGrid;
 use crate::schema::{PeerCase, PeerManifest};
@@ -111,8 +112,8 @@ impl PeerRuns {
             cases,
         };
         let mpath = self.data_dir.join("manifest.json");
-        let text = json_text(&manifest, Layout::Pretty)?;
-        std::fs::write(&mpath, text).map_err(|e| io_error(&mpath, e))?;
+        let text = json_text(&manifest, Layout::Pretty, "the peers' manifest")?;
+        write_text(&mpath, &text)?;
         state.progress.log(format!("peers, n = {}", fmt_n(n)));
         let tag = format!("n{n}");
         let run = peers::run(&self.python, &self.dir, &mpath, &tag, state.progress.bar())?;

@@ -3,6 +3,7 @@
 
 use super::results::read_csv;
 use crate::error::{io_error, CliError};
+use crate::output::atomic::write_text;
 use crate::schema::Row;
 use indicatif::ProgressBar;
 use std::io::{BufRead, BufReader};
@@ -38,7 +39,7 @@ pub fn run(
 ) -> Result<PeerRun, CliError> {
     let mut out = PeerRun::default();
     let script = dir.join("cli_peers.py");
-    std::fs::write(&script, SCRIPT).map_err(|e| io_error(&script, e))?;
+    write_text(&script, SCRIPT)?;
     let csv = dir.join(format!("rows_{tag}.csv"));
     let _ = std::fs::remove_file(&csv);
     let log_path = dir.join(format!("log_{tag}.txt"));

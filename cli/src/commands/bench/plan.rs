@@ -6,7 +6,7 @@ use super::args::BenchArgs;
 use crate::error::CliError;
 use crate::flags::{default_chunk_rows, ArraySpec, ModelKind};
 use crate::schema::BenchGrid;
-use crate::synthetic::DataKind;
+use crate::synthetic::{check_data_memory, DataKind};
 use duckml::solvers::SolverChoice;
 
 impl BenchGrid {
@@ -70,26 +70,35 @@ impl BenchGrid {
             )));
         }
         let chunk_rows = a.chunk_rows.or(arrays.iter().find_map(|s| s.chunk_rows()));
-        Ok((
-            BenchGrid {
-                model: a.model,
-                solvers,
-                arrays,
-                ns,
-                p,
-                nnz_per_row,
-                alpha: a.alpha,
-                l1_ratio: a.l1_ratio,
-                tol: a.tol,
-                max_iter: a.max_iter.max(1),
-                repeats: a.repeats.max(1),
-                budget: a.budget.unwrap_or(if a.quick { 2.0 } else { 60.0 }),
-                chunk_rows,
-                dtype: a.dtype,
-                seed: a.seed,
-            },
-            notices,
-        ))
+        let grid = BenchGrid {
+            model: a.model,
+            solvers,
+            arrays,
+            ns,
+            p,
+            nnz_per_row,
+            alpha: a.alpha,
+            l1_ratio: a.l1_ratio,
+            tol: a.tol,
+            max_iter: a.max_iter as usize,
+            repeats: a.repeats as usize,
+            budget: a.budget.unwrap_or(if a.quick { 2.0 } else { 60.0 }),
+            chunk_rows,
+            dtype: a.dtype,
+            seed: a.seed,
+        };
+        grid.check_memory()?;
+        Ok((grid, notices))
+    }
+
+    /// Refuses a grid whose largest data set would not fit in memory, before any is
+    /// generated (the largest size comes last, after every smaller size has run).
+    fn check_memory(&self) -> Result<(), CliError> {
+        let n = self.ns.last().copied().unwrap_or(0) as u64;
+        for kind in self.data_kinds() {
+            check_data_memory(kind, n, self.p as u64, self.nnz_per_row as u64, 0)?;
+        }
+        Ok(())
     }
 
     /// Rows per chunk of the chunked arrays at size `n`.

@@ -6,6 +6,8 @@
 //! same font metrics.
 
 use super::results::{array_rank, fmt_n};
+use crate::error::CliError;
+use crate::output::atomic::write_via_path;
 use crate::schema::{Row, Trace};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -311,7 +313,7 @@ fn draw_figure<DB: DrawingBackend>(
     root.present().map_err(e)
 }
 
-/// Writes `stem.svg` and `stem.png`; `colors` from [`color_map`].
+/// Writes `stem.svg` and `stem.png`, each atomically; `colors` from [`color_map`].
 pub fn save_figure(
     stem: &Path,
     title: &str,
@@ -321,20 +323,17 @@ pub fn save_figure(
     register_font()?;
     let entries = legend_entries(panels, colors);
     let (w, h, _, _) = figure_size(panels.len(), entries.len());
-    let svg = stem.with_extension("svg");
-    draw_figure(
-        SVGBackend::new(&svg, (w, h)).into_drawing_area(),
-        title,
-        panels,
-        colors,
-    )?;
-    let png = stem.with_extension("png");
-    draw_figure(
-        BitMapBackend::new(&png, (w, h)).into_drawing_area(),
-        title,
-        panels,
-        colors,
-    )
+    let drawn = |e: String| CliError::Input(e);
+    write_via_path(&stem.with_extension("svg"), |svg| {
+        let area = SVGBackend::new(svg, (w, h)).into_drawing_area();
+        draw_figure(area, title, panels, colors).map_err(drawn)
+    })
+    .map_err(|e| e.to_string())?;
+    write_via_path(&stem.with_extension("png"), |png| {
+        let area = BitMapBackend::new(png, (w, h)).into_drawing_area();
+        draw_figure(area, title, panels, colors).map_err(drawn)
+    })
+    .map_err(|e| e.to_string())
 }
 
 fn arrays_in(rows: &[Row]) -> Vec<String> {

@@ -2,8 +2,9 @@
 //! figures, and the summary on stdout.
 
 use super::{machine, plot, results};
-use crate::error::{io_error, CliError};
-use crate::output::{json_text, print_stdout, Layout};
+use crate::error::CliError;
+use crate::output::atomic::write_text;
+use crate::output::{json_text, Layout, Printed};
 use crate::schema::BenchGrid;
 use crate::schema::{BenchReport, BenchSettings, LoadAverage, Row, Trace};
 use crate::synthetic::{generator_name, DataKind};
@@ -25,15 +26,24 @@ pub struct Circumstances {
     pub notices: Vec<String>,
 }
 
-/// Writes every output to `out` and prints the summary table.
+/// Writes every output to `out` (each file atomically); returns the summary table to
+/// print.
 pub fn write(
     out: &Path,
     plan: &BenchGrid,
     mut rows: Vec<Row>,
-    traces: Vec<Trace>,
-    c: Circumstances,
-) -> Result<(), CliError> {
+    mut traces: Vec<Trace>,
+    mut c: Circumstances,
+) -> Result<Printed, CliError> {
+    // A diverged fit's infinite objective would make the whole report unwritable:
+    // it is left out, with a notice, before and after the derived columns.
+    let mut dropped = results::drop_non_finite(&mut rows, &mut traces);
     results::derive_columns(&mut rows);
+    dropped.extend(results::drop_non_finite(&mut rows, &mut traces));
+    for d in &dropped {
+        eprintln!("notice: {d}");
+    }
+    c.notices.extend(dropped);
     results::sort_rows(&mut rows);
     let title = format!(
         "duckml bench: {} regression, {}, tol {:e}, p = {}",
@@ -46,7 +56,7 @@ pub fn write(
     let md = results::markdown(&rows, &title, &about);
     let write = |name: &str, text: &str| -> Result<PathBuf, CliError> {
         let path = out.join(name);
-        std::fs::write(&path, text).map_err(|e| io_error(&path, e))?;
+        write_text(&path, text)?;
         Ok(path)
     };
     results::write_csv(&out.join("results.csv"), &rows)?;
@@ -63,14 +73,16 @@ pub fn write(
         rows,
         traces,
     };
-    write("results.json", &json_text(&report, Layout::Pretty)?)?;
+    write(
+        "results.json",
+        &json_text(&report, Layout::Pretty, "the benchmark report")?,
+    )?;
     draw_figures(out, plan, &report.rows, &report.traces)?;
     let summary = md.split("### All rows").next().unwrap_or(&md).trim_end();
-    print_stdout(summary)?;
-    print_stdout(&format!(
-        "\nwrote {0}/results.csv, results.json, results.md, time_vs_n.{{svg,png}}, gap_vs_time.{{svg,png}}",
+    Ok(Printed::text(format!(
+        "{summary}\n\nwrote {0}/results.csv, results.json, results.md, time_vs_n.{{svg,png}}, gap_vs_time.{{svg,png}}",
         out.display()
-    ))
+    )))
 }
 
 /// The report's notes: data, timing rules, column meanings, machine, load, versions.

@@ -3,7 +3,8 @@
 //! and the Markdown report.
 
 use crate::error::{io_error, CliError};
-use crate::schema::Row;
+use crate::output::atomic;
+use crate::schema::{Row, Trace};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -70,15 +71,52 @@ pub fn sort_rows(rows: &mut [Row]) {
     });
 }
 
-/// Writes `rows` as `results.csv` (a header, then one line per row).
+/// Writes `rows` as `results.csv` (a header, then one line per row), atomically.
 pub fn write_csv(path: &Path, rows: &[Row]) -> Result<(), CliError> {
-    let mut w = csv::Writer::from_path(path)
-        .map_err(|e| CliError::Input(format!("cannot write '{}': {e}", path.display())))?;
-    for r in rows {
-        w.serialize(r)
-            .map_err(|e| CliError::Input(format!("cannot write '{}': {e}", path.display())))?;
+    atomic::write_with(path, |out| {
+        let mut w = csv::Writer::from_writer(out);
+        for r in rows {
+            w.serialize(r)
+                .map_err(|e| CliError::Input(format!("cannot write '{}': {e}", path.display())))?;
+        }
+        w.flush().map_err(|e| io_error(path, e))
+    })
+}
+
+/// Empties every non-finite number of `rows` and cuts `traces` before their first
+/// non-finite objective (a fit that diverged), so that the report's JSON holds only
+/// numbers; returns a notice for each, so nothing is dropped silently.
+pub fn drop_non_finite(rows: &mut [Row], traces: &mut [Trace]) -> Vec<String> {
+    let mut notices = Vec::new();
+    for r in rows.iter_mut() {
+        let what = format!("{} {} on {} n={}", r.library, r.solver, r.array, r.n);
+        for (name, field) in [
+            ("median_s", &mut r.median_s),
+            ("min_s", &mut r.min_s),
+            ("objective", &mut r.objective),
+            ("gap", &mut r.gap),
+            ("ratio", &mut r.ratio),
+        ] {
+            if let Some(v) = field.filter(|v| !v.is_finite()) {
+                notices.push(format!("{what}: {name} was {v}; left empty"));
+                *field = None;
+            }
+        }
     }
-    w.flush().map_err(|e| io_error(path, e))
+    for t in traces.iter_mut() {
+        if let Some(i) = t.history.iter().position(|v| !v.is_finite()) {
+            notices.push(format!(
+                "{} on {} n={}: the objective was {} at iteration {}; its trace stops before",
+                t.solver,
+                t.array,
+                t.n,
+                t.history[i],
+                i + 1
+            ));
+            t.history.truncate(i);
+        }
+    }
+    notices
 }
 
 /// Reads rows in the shared schema (the peer script's output). Missing `gap`/`ratio`

@@ -3,7 +3,7 @@
 
 use super::results::fmt_n;
 use super::state::State;
-use crate::dispatch::{dispatch, ArrayTask};
+use crate::dispatch::{dispatch, ArrayTask, Data};
 use crate::error::CliError;
 use crate::flags::{solver_key, ArraySpec};
 use crate::glm::{fit_glm, GlmParams};
@@ -42,7 +42,12 @@ pub fn time_array(
         nnz: nnz_of(x),
         note,
     };
-    dispatch(plan.dtype, x, Some(y), spec, &mut task)
+    let data = Data {
+        x,
+        x_name: "the synthetic data",
+        y: Some((y, "the synthetic targets")),
+    };
+    dispatch(plan.dtype, data, spec, &mut task)
 }
 
 /// Stored entries of x.
@@ -50,6 +55,7 @@ pub fn nnz_of(x: &Design) -> usize {
     match x {
         Design::Dense(x) => x.len(),
         Design::Sparse(x) => x.nnz(),
+        Design::Mapped(x) => x.stored(),
     }
 }
 
@@ -119,6 +125,7 @@ impl BenchTask<'_> {
             fit_intercept: true,
             max_iter: plan.max_iter,
             tol: plan.tol,
+            progress: false,
         };
         let warm = match fit_glm(&params, x, y, false) {
             Ok(f) => f,

@@ -4,7 +4,7 @@
 //! rotations, k chosen rows and argmin indices reach the host).
 
 use super::small::svd;
-use crate::Result;
+use crate::error::Result;
 use duckml_arrays::{BinaryOp, Float, SampleBlock, SampleVector, UnaryOp};
 use ndarray::{Array1, Array2};
 use rand::rngs::StdRng;

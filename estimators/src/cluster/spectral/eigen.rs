@@ -93,7 +93,7 @@ pub(crate) fn smallest_eigenpairs<F: Float, X: DataMatrix<F>>(
     max_products: usize,
     solver: EigenSolver,
     rng: &mut StdRng,
-) -> crate::Result<Eigen<ColumnsOf<F, X>>> {
+) -> crate::error::Result<Eigen<ColumnsOf<F, X>>> {
     let n = op.graph.n_rows();
     // Guard vectors beyond the wanted ones speed up convergence of the last wanted.
     let b = (m + (m / 2).max(8)).min(n);
@@ -241,7 +241,7 @@ fn shift_invert<F: Float, X: DataMatrix<F>>(
     deflation: Option<Deflation<ColumnsOf<F, X>>>,
     shape: lanczos::Shape,
     rng: &mut StdRng,
-) -> crate::Result<Eigen<ColumnsOf<F, X>>> {
+) -> crate::error::Result<Eigen<ColumnsOf<F, X>>> {
     let n = op.graph.n_rows();
     let v0 = deflation.map(|d| d.v0);
     let m_free = m - usize::from(v0.is_some());

@@ -95,7 +95,7 @@ fn random_block<F: Float, X: DataMatrix<F>>(
     graph: &X,
     cols: usize,
     rng: &mut StdRng,
-) -> crate::Result<ColumnsOf<F, X>> {
+) -> crate::error::Result<ColumnsOf<F, X>> {
     let n = graph.n_rows();
     let mut v = Vec::with_capacity(cols);
     for _ in 0..cols {
@@ -116,7 +116,7 @@ fn orthonormalise<F: Float, X: DataMatrix<F>>(
     against: &[&ColumnsOf<F, X>],
     b: usize,
     rng: &mut StdRng,
-) -> crate::Result<(ColumnsOf<F, X>, Array2<f64>)> {
+) -> crate::error::Result<(ColumnsOf<F, X>, Array2<f64>)> {
     let mut g = w.gram(&w);
     let mut q: Option<ColumnsOf<F, X>> = None;
     // Two passes: the second repairs the orthogonality lost to an ill-conditioned `w`.
@@ -179,7 +179,7 @@ pub(crate) fn lanczos<F: Float, X: DataMatrix<F>>(
     start: ColumnsOf<F, X>,
     shape: Shape,
     rng: &mut StdRng,
-) -> crate::Result<KrylovPairs<ColumnsOf<F, X>>> {
+) -> crate::error::Result<KrylovPairs<ColumnsOf<F, X>>> {
     let graph = op.graph;
     let b = shape.block;
     let deflate = |y: ColumnsOf<F, X>| match v0 {

@@ -10,12 +10,11 @@ mod small;
 
 pub use eigen::EigenSolver;
 
-use super::init::run_rng;
+use super::init::{run_rng, Init};
 use super::kmeans::KMeans;
 use super::model::labels_to_host;
-use super::Init;
+use crate::error::{Error, Result};
 use crate::validate::{check_param, check_x};
-use crate::{Error, Result};
 use duckml_arrays::{ColumnsOf, DataMatrix, Float, SampleBlock, SampleVector, UnaryOp};
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};

@@ -16,8 +16,8 @@
 //! Every byte is looked at once, there is no recursion (the deepest value, the
 //! shape tuple, is one level inside the dict), and the number of dimensions is
 //! bounded by the header's length, itself capped at
-//! [`NPY_MAX_HEADER_LEN`](crate::limits::NPY_MAX_HEADER_LEN): time and memory
-//! are linear in the header's length.
+//! [`MAX_HEADER_LEN`](super::MAX_HEADER_LEN): time and memory are linear in the
+//! header's length.
 
 /// The dtype descriptor.
 #[derive(Debug, PartialEq, Eq)]
@@ -185,8 +185,8 @@ impl<'a> Cursor<'a> {
 
 /// Parses the header text (the bytes after the length field).
 ///
-/// Returns a message (for [`DatasetError::Npy`](crate::DatasetError::Npy)) if
-/// the text is not a dict with exactly the three keys, each of the right type.
+/// Returns a message if the text is not a dict with exactly the three keys, each
+/// of the right type.
 pub(super) fn parse(text: &[u8]) -> std::result::Result<HeaderDict<'_>, String> {
     let mut c = Cursor { text, pos: 0 };
     let mut descr = None;
