@@ -63,9 +63,11 @@ pub const F32: Tolerance = Tolerance {
     coef: None,
     // f32 data: the objective's values are trusted to ~1e-5 relative only, and the
     // line searches accept any step within that: gradient descent on diabetes (features
-    // correlated up to 0.9) stalls between 1e-3 and 1e-4 (it reports max_iter). The old
-    // absolute 1e-5 x objective was ~4e-3 relative there.
-    solver_tol: 1e-3,
+    // correlated up to 0.9) stalls near 1e-4 (at 1e-4 it reports max_iter, objective
+    // 4e-6 from the optimum). At 1e-3 the L1 fits of proximal gradient and ADMM on
+    // breast cancer stop 1.0e-3 to 1.4e-3 (relative) above the optimum, over the
+    // objective check; at 3e-4 every fit converges within it (measured 2026-12-03).
+    solver_tol: 3e-4,
     kmeans: KMeansTolerance {
         inertia: 1e-5,
         centers: 1e-4,
