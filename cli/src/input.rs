@@ -227,7 +227,18 @@ pub fn load_features(
     numbering: ZeroBased,
     array: Option<ArraySpec>,
 ) -> Result<Loaded, CliError> {
-    check_header_flags(args, args.format.resolve(&args.x)?, None)?;
+    // A mapped x (a .npy or a CSR folder, which has no extension) is not CSV.
+    if matches!(array, Some(ArraySpec::Mmap(_))) {
+        if args.header || args.no_header {
+            return Err(CliError::Usage(
+                "--header and --no-header are for CSV/TSV files; a mapped x is .npy or a \
+                 CSR folder"
+                    .into(),
+            ));
+        }
+    } else {
+        check_header_flags(args, args.format.resolve(&args.x)?, None)?;
+    }
     load_x(args, n_features, numbering, array)
 }
 

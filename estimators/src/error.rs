@@ -52,6 +52,9 @@ pub enum Error {
         what: &'static str,
         /// What overflowed, and what to do about it.
         detail: String,
+        /// The first row (0-based) whose result is out of range, for a per-row result
+        /// (predictions); `None` for a result of the whole data.
+        row: Option<usize>,
     },
     /// The solver refused the problem.
     #[error(transparent)]

@@ -11,7 +11,7 @@ use crate::schema::{InputData, KmeansOutput};
 use clap::{Args, ValueEnum};
 use duckml::arrays::{DataMatrix, Float};
 use duckml::datasets::{write_npy_vector, ZeroBased};
-use duckml::estimators::{Init, KMeans, KMeansModel};
+use duckml::estimators::{Error, Init, KMeans, KMeansModel};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -94,6 +94,8 @@ impl KmeansArgs {
 /// The fit, on whichever array type was built; returns the model and its seconds.
 pub(crate) struct KmeansTask {
     pub(crate) est: KMeans,
+    /// The x file, named when k-means overflows.
+    pub(crate) x_name: String,
 }
 
 impl<F: Float> ArrayTask<F> for KmeansTask {
@@ -104,7 +106,14 @@ impl<F: Float> ArrayTask<F> for KmeansTask {
         _y: Option<&X::Vector>,
     ) -> Result<(KMeansModel, f64), CliError> {
         let start = Instant::now();
-        let model = self.est.fit(x)?;
+        let model = self.est.fit(x).map_err(|e| match e {
+            // The library says what overflowed; the user also needs the file.
+            Error::OutOfRange { detail, .. } => CliError::Input(format!(
+                "k-means on '{}' overflowed float64: {detail}",
+                self.x_name
+            )),
+            e => e.into(),
+        })?;
         Ok((model, start.elapsed().as_secs_f64()))
     }
 }
@@ -205,6 +214,7 @@ pub fn run(args: &KmeansArgs) -> Result<Printed, CliError> {
     let array = ArraySpec::resolve(args.array, &loaded.x);
     let mut task = KmeansTask {
         est: args.estimator(),
+        x_name: x_name.clone(),
     };
     let data = Data {
         x: &loaded.x,

@@ -10,6 +10,7 @@ use crate::schema::{FittedModel, SavedModel, SvmlightNumbering};
 use clap::Args;
 use duckml::arrays::{DataMatrix, SampleVector};
 use duckml::datasets::{write_npy_vector, ZeroBased};
+use duckml::estimators::Error;
 use std::path::{Path, PathBuf};
 
 /// Options of `duckml predict`.
@@ -51,6 +52,8 @@ pub(crate) fn proba_needs_logistic() -> CliError {
 pub(crate) struct PredictTask<'a> {
     pub(crate) model: &'a FittedModel,
     pub(crate) proba: bool,
+    /// The x file, named when a prediction overflows.
+    pub(crate) x_name: &'a str,
 }
 
 impl ArrayTask<f64> for PredictTask<'_> {
@@ -61,13 +64,20 @@ impl ArrayTask<f64> for PredictTask<'_> {
         _y: Option<&X::Vector>,
     ) -> Result<Vec<f64>, CliError> {
         let v = match (self.model, self.proba) {
-            (FittedModel::Linear(m), false) => m.predict(x)?,
-            (FittedModel::Logistic(m), false) => m.predict(x)?,
-            (FittedModel::Logistic(m), true) => m.predict_proba(x)?,
-            (FittedModel::Poisson(m), false) => m.predict(x)?,
+            (FittedModel::Linear(m), false) => m.predict(x),
+            (FittedModel::Logistic(m), false) => m.predict(x),
+            (FittedModel::Logistic(m), true) => m.predict_proba(x),
+            (FittedModel::Poisson(m), false) => m.predict(x),
             (_, true) => return Err(proba_needs_logistic()),
         };
-        Ok(v.to_host().to_vec())
+        match v {
+            Ok(v) => Ok(v.to_host().to_vec()),
+            // The library names the row; the user also needs the file.
+            Err(Error::OutOfRange { row: Some(i), .. }) => {
+                Err(overflowed(i, self.model.kind(), self.x_name))
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 }
 
@@ -83,14 +93,32 @@ pub(crate) fn check_predictions(
     let Some((i, v)) = pred.iter().enumerate().find(|(_, v)| !v.is_finite()) else {
         return Ok(());
     };
-    let why = match model {
-        ModelKind::Poisson => "exp of the linear predictor overflows float64",
-        _ => "the linear predictor overflows float64",
-    };
     Err(CliError::Input(format!(
-        "the prediction for row {i} (0-based) of '{x_name}' is {v}: {why} (are its values \
-         on the scale the model was fitted on?)"
+        "the prediction for row {i} (0-based) of '{x_name}' is {v}: {}",
+        overflow_reason(model)
     )))
+}
+
+/// The error for a prediction the library found out of range, naming the row and file.
+fn overflowed(row: usize, model: ModelKind, x_name: &str) -> CliError {
+    CliError::Input(format!(
+        "the prediction for row {row} (0-based) of '{x_name}' is not a finite number: {}",
+        overflow_reason(model)
+    ))
+}
+
+/// Why a prediction overflows, and the likely cause.
+fn overflow_reason(model: ModelKind) -> &'static str {
+    match model {
+        ModelKind::Poisson => {
+            "exp of the linear predictor overflows float64 (are its values on the scale \
+             the model was fitted on?)"
+        }
+        _ => {
+            "the linear predictor overflows float64 (are its values on the scale the \
+             model was fitted on?)"
+        }
+    }
 }
 
 /// Runs `duckml predict`.
@@ -117,11 +145,12 @@ pub fn run(args: &PredictArgs) -> Result<Printed, CliError> {
     };
     let loaded = load_features(&args.input, Some(model.n_features()), numbering, args.array)?;
     let array = ArraySpec::resolve(args.array, &loaded.x);
+    let x_name = args.input.x_name();
     let mut task = PredictTask {
         model: &model,
         proba: args.proba,
+        x_name: &x_name,
     };
-    let x_name = args.input.x_name();
     let data = Data {
         x: &loaded.x,
         x_name: &x_name,

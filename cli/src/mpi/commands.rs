@@ -88,6 +88,7 @@ pub(crate) fn kmeans(args: &KmeansArgs) -> Result<Printed, CliError> {
         let before = Traffic::now();
         let mut task = KmeansTask {
             est: args.estimator(),
+            x_name: x_name.clone(),
         };
         let (model, seconds) = run_task(&input, &mut task)?;
         report_traffic(comm, Traffic::now().since(before), model.n_iter());
@@ -126,6 +127,7 @@ pub(crate) fn predict(args: &PredictArgs) -> Result<Printed, CliError> {
         let mut task = PredictTask {
             model: &model,
             proba: args.proba,
+            x_name: &x_name,
         };
         let pred = run_task(&input, &mut task)?;
         if comm.rank() != 0 {

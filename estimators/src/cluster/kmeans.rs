@@ -188,6 +188,7 @@ impl KMeans {
         let best = best.expect("at least one run");
         if !best.inertia.is_finite() {
             return Err(Error::OutOfRange {
+                row: None,
                 what: "k-means",
                 detail: format!(
                     "the inertia overflowed ({}); divide X by a constant, which leaves the \
@@ -245,6 +246,7 @@ pub(crate) fn mean_variance<F: Float, X: DataMatrix<F>>(x: &X) -> Result<f64> {
     // |x - c|^2 <= 2 |x|^2 + 2 |c|^2 <= 4 max |x_i|^2 <= 4 sum |x_i|^2.
     if !(4.0 * total_sq).is_finite() || 4.0 * total_sq > largest {
         return Err(Error::OutOfRange {
+            row: None,
             what: "k-means",
             detail: format!(
                 "squared distances overflow {} (sum of squared row norms {total_sq:e}); \
@@ -259,6 +261,7 @@ pub(crate) fn mean_variance<F: Float, X: DataMatrix<F>>(x: &X) -> Result<f64> {
     let nonzero = total_sq > 0.0 || mean.iter().any(|&m| m != 0.0);
     if nonzero && total_sq / n < smallest {
         return Err(Error::OutOfRange {
+            row: None,
             what: "k-means",
             detail: format!(
                 "squared distances underflow {} (mean squared row norm {:e}); multiply X \

@@ -168,20 +168,22 @@ impl<K: GlmKind, F: Float> FittedGlm<K, F> {
     }
 }
 
-/// `v` when every element is finite, else [`Error::OutOfRange`] for `what`.
+/// `v` when every element is finite, else [`Error::OutOfRange`] for `what`, naming
+/// the first row that is not (found on a host copy: only on the error path).
 fn finite_or<F: Float, V: SampleVector<F>>(
     what: &'static str,
     v: V,
     detail: impl FnOnce() -> String,
 ) -> Result<V> {
     if v.all(ElementCheck::Finite) {
-        Ok(v)
-    } else {
-        Err(Error::OutOfRange {
-            what,
-            detail: detail(),
-        })
+        return Ok(v);
     }
+    let row = v.to_host().iter().position(|e| !e.is_finite());
+    let detail = match row {
+        Some(i) => format!("row {i} (0-based): {}", detail()),
+        None => detail(),
+    };
+    Err(Error::OutOfRange { what, detail, row })
 }
 
 impl<F: Float> FittedGlm<Bernoulli, F> {
