@@ -196,11 +196,14 @@ fn edited_model(dir: &TempDir, name: &str, edit: impl FnOnce(&mut Value)) -> Str
     dir.arg(name)
 }
 
+/// An edit to a model file's JSON.
+type ModelEdit = Box<dyn FnOnce(&mut Value)>;
+
 #[test]
 fn model_files_are_checked_in_full_before_use() {
     let dir = TempDir::new("models");
     let data = fixture("v1_data.csv");
-    let cases: Vec<(Box<dyn FnOnce(&mut Value)>, &str)> = vec![
+    let cases: Vec<(ModelEdit, &str)> = vec![
         (
             Box::new(|v| v["model"] = "poisson".into()),
             "its \"model\" is poisson but its \"fitted\" model is of the Gaussian family",

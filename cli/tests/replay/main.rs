@@ -184,7 +184,7 @@ fn main() {
     std::env::set_var("RUST_LOG", "off");
     let t0 = Instant::now();
     let mut rng = ChaCha8Rng::seed_from_u64(SEED);
-    let work = vec![
+    let work = [
         (
             Target::CliArgs,
             mutate::arg_inputs(&arg_seeds(), ARG_MUTATIONS, &mut rng),
