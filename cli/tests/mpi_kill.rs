@@ -1,8 +1,8 @@
 //! A process killed mid-fit ends the whole MPI job, and no output file is left
 //! (feature `mpi`; needs `mpirun`). Not itself run under mpirun: it launches
-//! `mpirun -np 2 duckml fit --array mpi ... --save`, kills one rank while the fit runs,
-//! and checks that mpirun exits non-zero within seconds and that the model file does
-//! not exist. Also: a missing input ends every rank non-zero with one message.
+//! `mpirun -np 2 duckml kmeans --array mpi ... --labels-out`, kills one rank while the
+//! fit runs, and checks that mpirun exits non-zero within seconds and that the labels
+//! file does not exist. Also: a missing input ends every rank non-zero with one message.
 
 use duckml::datasets::{make_classification, write_npy_matrix, write_npy_vector};
 use std::path::Path;
@@ -45,33 +45,31 @@ fn wait(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> 
 fn main() {
     let dir = std::env::temp_dir().join(format!("duckml-mpi-kill-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let (x, y, model) = (dir.join("x.npy"), dir.join("y.npy"), dir.join("model.json"));
+    let (x, y, labels) = (dir.join("x.npy"), dir.join("y.npy"), dir.join("labels.npy"));
     let data = make_classification(200_000, 40, 7).unwrap();
     write_npy_matrix(&x, &data.x).unwrap();
     write_npy_vector(&y, &data.y).unwrap();
     let s = |p: &Path| p.to_str().unwrap().to_string();
-    let (xs, ys, ms) = (s(&x), s(&y), s(&model));
+    let (xs, ys, ms) = (s(&x), s(&y), s(&labels));
 
-    // A gradient-descent fit with a tolerance it cannot meet runs for a long time.
+    // k-means with a thousand initialisations, each run to convergence, runs for
+    // minutes: long enough to kill a rank in the middle. (A GLM fit no longer serves:
+    // the scaled, rounding-aware stopping rule ends any tol in well under a second.)
     let mut job = mpirun(
         2,
         &[
-            "fit",
+            "kmeans",
             "--array",
             "mpi",
-            "--model",
-            "logistic",
-            "--solver",
-            "gd",
+            "--k",
+            "50",
+            "--n-init",
+            "1000",
             "--tol",
-            "1e-300",
-            "--max-iter",
-            "1000000",
+            "0",
             "--x",
             &xs,
-            "--y",
-            &ys,
-            "--save",
+            "--labels-out",
             &ms,
         ],
     )
@@ -103,7 +101,10 @@ fn main() {
         panic!("mpirun still running 30 s after a rank was killed")
     });
     assert!(!status.success(), "mpirun exited 0 after a rank was killed");
-    assert!(!model.exists(), "a model file was written by a killed job");
+    assert!(
+        !labels.exists(),
+        "a labels file was written by a killed job"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name())
