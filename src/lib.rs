@@ -34,7 +34,7 @@ pub mod prelude {
     };
     pub use duckml_estimators::glm::GlmKind;
     pub use duckml_estimators::{
-        Affinity, AssignLabels, EigenSolver, FittedGlm, Init, KMeans, KMeansModel,
+        Affinity, AssignLabels, EigenSolver, FittedGlm, GlmPath, Init, KMeans, KMeansModel,
         LinearRegression, LinearRegressionModel, LogisticRegression, LogisticRegressionModel,
         PoissonRegression, PoissonRegressionModel, SpectralClustering, SpectralModel,
     };

@@ -13,6 +13,6 @@ pub use cluster::{
 };
 pub use error::{Error, Result};
 pub use glm::{
-    FittedGlm, Glm, LinearRegression, LinearRegressionModel, LogisticRegression,
+    FittedGlm, Glm, GlmPath, LinearRegression, LinearRegressionModel, LogisticRegression,
     LogisticRegressionModel, PoissonRegression, PoissonRegressionModel,
 };

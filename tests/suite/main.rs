@@ -24,6 +24,7 @@ mod cuda_kernels;
 #[cfg(feature = "cuda")]
 mod cuda_ops;
 mod genericity_guard;
+mod glm_path;
 mod glm_reference;
 mod kmeans_bad_input;
 mod kmeans_contract;

@@ -8,7 +8,7 @@ use duckml_arrays::{
 /// What distinguishes one GLM estimator from another: its family, default penalty,
 /// valid targets, prediction and score. Implemented by [`Gaussian`], [`Bernoulli`]
 /// and [`Poisson`].
-pub trait GlmKind: Send + Sync + 'static {
+pub trait GlmKind: Clone + Send + Sync + 'static {
     /// The distribution and link.
     const FAMILY: GlmFamily;
     /// The estimator's name.

@@ -5,6 +5,7 @@ mod model;
 mod objective;
 mod observer;
 mod params;
+mod path;
 mod scaled;
 mod scaling;
 mod stopping;
@@ -12,6 +13,7 @@ mod stopping;
 pub use kind::{Bernoulli, Gaussian, GlmKind, Poisson};
 pub use model::FittedGlm;
 pub use params::{Glm, LinearRegression, LogisticRegression, PoissonRegression};
+pub use path::GlmPath;
 
 /// A fitted [`LinearRegression`].
 pub type LinearRegressionModel<F = f64> = FittedGlm<Gaussian, F>;

@@ -49,14 +49,23 @@ use std::sync::Arc;
 pub struct Glm<K: GlmKind> {
     solver: SolverChoice,
     alpha: Option<f64>,
-    l1_ratio: f64,
-    fit_intercept: bool,
+    pub(super) l1_ratio: f64,
+    pub(super) fit_intercept: bool,
     max_iter: usize,
     tol: f64,
-    scale_predictors: bool,
+    pub(super) scale_predictors: bool,
+    /// Where the solver starts (`None`: the intercept-only model).
+    warm_start: Option<WarmStart>,
     /// `None`: the driver's default, `log::debug!` traces.
     observer: Option<SharedObserver>,
     kind: PhantomData<K>,
+}
+
+/// Coefficients and intercept a fit starts from ([`Glm::warm_start`]).
+#[derive(Debug, Clone, PartialEq)]
+struct WarmStart {
+    coef: Array1<f64>,
+    intercept: f64,
 }
 
 /// Ordinary least squares / ridge / lasso / elastic net (Gaussian GLM).
@@ -79,6 +88,7 @@ impl<K: GlmKind> Default for Glm<K> {
             max_iter: 1000,
             tol: 1e-4,
             scale_predictors: false,
+            warm_start: None,
             observer: None,
             kind: PhantomData,
         }
@@ -196,6 +206,75 @@ impl<K: GlmKind> Glm<K> {
         self
     }
 
+    /// Starts the solver from `coef` (one per column of x) and `intercept` instead of
+    /// the intercept-only model: scikit-learn's `warm_start`, with the start given
+    /// explicitly (e.g. a previous fit's `coef()` and `intercept()`). The optimum and
+    /// the stopping rule do not change (`tol` stays relative to the intercept-only
+    /// start), only the work to get there; a start at the optimum converges at once.
+    /// Without an intercept, `intercept` must be 0. Checked by `fit`: a wrong length or
+    /// a non-finite value is [`Error::InvalidParameter`].
+    ///
+    /// ```
+    /// use duckml_estimators::LinearRegression;
+    /// use ndarray::array;
+    ///
+    /// let x = array![[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 0.5]];
+    /// let y = array![1.0, 2.0, 5.0, 6.5];
+    /// let cold = LinearRegression::new().alpha(0.1).fit(&x, &y)?;
+    /// let warm = LinearRegression::new()
+    ///     .alpha(0.1)
+    ///     .warm_start(cold.coef(), cold.intercept())
+    ///     .fit(&x, &y)?;
+    /// assert!(warm.n_iter() <= 1);
+    /// assert!((warm.objective() - cold.objective()).abs() < 1e-12);
+    /// # Ok::<(), duckml_estimators::Error>(())
+    /// ```
+    pub fn warm_start(mut self, coef: Array1<f64>, intercept: f64) -> Self {
+        self.warm_start = Some(WarmStart { coef, intercept });
+        self
+    }
+
+    /// The estimator without a warm start (a path's first fit starts from the
+    /// intercept-only model).
+    pub(super) fn without_warm_start(mut self) -> Self {
+        self.warm_start = None;
+        self
+    }
+
+    /// The solver's start in the original coordinates: the warm start when one is set
+    /// (checked against `p` and `fit_intercept`), else `intercept_only`.
+    fn start_point(&self, p: usize, intercept_only: &Array1<f64>) -> Result<Array1<f64>> {
+        let Some(warm) = &self.warm_start else {
+            return Ok(intercept_only.clone());
+        };
+        let bad = |reason| {
+            Err(Error::InvalidParameter {
+                name: "warm_start",
+                value: format!(
+                    "{} coefficients, intercept {}",
+                    warm.coef.len(),
+                    warm.intercept
+                ),
+                reason,
+            })
+        };
+        if warm.coef.len() != p {
+            return bad("needs one coefficient per column of x");
+        }
+        if !warm.intercept.is_finite() || warm.coef.iter().any(|c| !c.is_finite()) {
+            return bad("must be finite");
+        }
+        if !self.fit_intercept && warm.intercept != 0.0 {
+            return bad("the intercept must be 0 when fit_intercept is false");
+        }
+        let mut w = Array1::zeros(p + usize::from(self.fit_intercept));
+        w.slice_mut(ndarray::s![..p]).assign(&warm.coef);
+        if self.fit_intercept {
+            w[p] = warm.intercept;
+        }
+        Ok(w)
+    }
+
     /// Fits the model to `x` (any array type implementing the contract) and targets
     /// `y` (the array type's sample vector).
     ///
@@ -231,18 +310,21 @@ impl<K: GlmKind> Glm<K> {
         let reg = ElasticNet::new(alpha * l1, alpha * (1.0 - l1), p)
             .with_weights(scaling.penalty_weights(self.scale_predictors));
         let objective = GlmObjective::new(x, y, K::FAMILY, self.fit_intercept);
-        let mut w0 = Array1::zeros(p + usize::from(self.fit_intercept));
-        if self.fit_intercept {
-            // Start from the intercept-only model's mean.
-            w0[p] = K::FAMILY.link(y.reduce(Reduction::Sum) / y.len() as f64);
-        }
+        let w0 = intercept_only::<F, X>(K::FAMILY, y, p, self.fit_intercept);
+        let start = self.start_point(p, &w0)?;
         let (_, g0) = objective.check_start(w0.view())?;
+        if self.warm_start.is_some() {
+            // The solver's first evaluation (kept by the objective), and the check that
+            // the start's predictions are finite.
+            objective.check_start(start.view())?;
+        }
         let scaled = ScaledObjective {
             inner: &objective,
             scaling: &scaling,
         };
         let ws0 = scaling.to_scaled(w0.view());
         let mut gs0 = scaling.grad_to_scaled(g0);
+        let ws_start = scaling.to_scaled(start.view());
         reg.add_l2(ws0.view(), &mut 0.0, &mut gs0);
         let mu0 = K::FAMILY.mean(if self.fit_intercept { w0[p] } else { 0.0 });
         let tol = absolute_tolerance(
@@ -256,7 +338,9 @@ impl<K: GlmKind> Glm<K> {
             tol,
         };
         let driver = Driver::new(opts).observer(SharedObserver::or_default(&self.observer));
-        let mut result = self.solver.run(&driver, Problem::new(&scaled, &reg), ws0)?;
+        let mut result = self
+            .solver
+            .run(&driver, Problem::new(&scaled, &reg), ws_start)?;
         result.w = scaling.to_original(result.w.view());
         if K::FAMILY == GlmFamily::Bernoulli && alpha == 0.0 {
             flag_separation::<K, F, X>(x, y, self.fit_intercept, &mut result);
@@ -279,4 +363,20 @@ impl<K: GlmKind> Glm<K> {
             l1,
         ))
     }
+}
+
+/// The intercept-only model's coefficients (zero), followed by its intercept (the link
+/// of y's mean) when there is one: where a fit starts, and where the stopping rule and a
+/// regularisation path take their reference gradient.
+pub(crate) fn intercept_only<F: Float, X: DataMatrix<F>>(
+    family: GlmFamily,
+    y: &X::Vector,
+    p: usize,
+    fit_intercept: bool,
+) -> Array1<f64> {
+    let mut w0 = Array1::zeros(p + usize::from(fit_intercept));
+    if fit_intercept {
+        w0[p] = family.link(y.reduce(Reduction::Sum) / y.len() as f64);
+    }
+    w0
 }

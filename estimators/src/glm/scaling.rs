@@ -112,7 +112,6 @@ impl ColumnScaling {
     }
 
     /// Whether column `j`'s coefficient is held at 0.
-    #[cfg(test)]
     pub(crate) fn is_fixed(&self, j: usize) -> bool {
         self.fixed[j]
     }
